@@ -1,0 +1,1 @@
+// Shared helpers for the test targets live in this target.
