@@ -7,6 +7,8 @@ import SessionCore
 final class SQLiteDatabase {
     private var handle: OpaquePointer?
     private var statements: [String: SQLiteStatement] = [:]
+    /// Statements handed out since the last ``resetStatements()``; a stepped statement holds a read open.
+    private var handedOut: [SQLiteStatement] = []
 
     /// The most statements kept prepared; filters make many shapes, and the oldest are dropped past this.
     private static let statementCacheLimit = 256
@@ -46,9 +48,11 @@ final class SQLiteDatabase {
     func statement(_ sql: String) throws(StoreError) -> SQLiteStatement {
         if let cached = self.statements[sql] {
             cached.reset()
+            self.handedOut.append(cached)
             return cached
         }
         if self.statements.count >= Self.statementCacheLimit {
+            self.resetStatements()
             self.statements.removeAll()
         }
 
@@ -59,7 +63,17 @@ final class SQLiteDatabase {
         }
         let statement = SQLiteStatement(raw, database: self)
         self.statements[sql] = statement
+        self.handedOut.append(statement)
         return statement
+    }
+
+    /// Resets every statement handed out since the last call, so that none keeps a read open
+    /// across the end of a savepoint or transaction.
+    func resetStatements() {
+        for statement in self.handedOut {
+            statement.reset()
+        }
+        self.handedOut.removeAll(keepingCapacity: true)
     }
 
     /// Rows changed by the last INSERT, UPDATE or DELETE.
@@ -74,6 +88,7 @@ final class SQLiteDatabase {
 
     /// Finalizes every statement and closes the connection.
     func close() {
+        self.handedOut.removeAll()
         self.statements.removeAll()
         sqlite3_close_v2(self.handle)
         self.handle = nil

@@ -275,3 +275,17 @@ extension Session {
         self.nextUse = time
     }
 }
+
+extension SQLiteSessionStore {
+    /// The query plan SQLite chooses for `sql`, one line per step, for checking that indexes serve it.
+    func explain(_ sql: String) throws(StoreError) -> [String] {
+        try self.worker.runAndWait { database, _ throws(StoreError) in
+            let statement = try database.statement("EXPLAIN QUERY PLAN " + sql)
+            var lines: [String] = []
+            while try statement.step() {
+                lines.append(statement.text(3))
+            }
+            return lines
+        }
+    }
+}

@@ -65,9 +65,11 @@ final class SQLiteWorker: @unchecked Sendable {
             }
             do throws(StoreError) {
                 let value = try body(database, now)
+                database.resetStatements()
                 try database.execute("RELEASE operation")
                 return { commitError in completion(commitError.map { .failure($0) } ?? .success(value)) }
             } catch {
+                database.resetStatements()
                 try? database.execute("ROLLBACK TO operation; RELEASE operation")
                 return { _ in completion(.failure(error)) }
             }

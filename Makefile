@@ -1,0 +1,26 @@
+# The two commands a newcomer needs: `make run` and `make test`.
+SWIFT ?= swift
+ARGS ?=
+
+.PHONY: run test build release deps clean
+
+deps:
+	@bash scripts/install-deps.sh
+
+build: deps
+	$(SWIFT) build
+
+release: deps
+	$(SWIFT) build -c release
+
+## Runs the broker on the embedded store (data/broker.sqlite3), listening on 127.0.0.1:8080.
+run: release
+	.build/release/session-broker serve $(ARGS)
+
+## Runs the whole test suite.
+test: deps
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build
+
+clean:
+	rm -rf .build
