@@ -7,7 +7,7 @@ import Synchronization
 /// Writes one line per event to standard error, as logfmt or as a JSON object.
 public struct StreamLogHandler: LogHandler {
     /// The shape of each line.
-    public enum Format: String, Sendable {
+    public enum Format: String, Sendable, CaseIterable {
         case logfmt
         case json
     }

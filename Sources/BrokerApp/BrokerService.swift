@@ -1,0 +1,86 @@
+import BrokerAPI
+import Foundation
+import HTTPServer
+import Logging
+import SessionCore
+import SQLiteStore
+
+/// The running broker: its store, its HTTP server, and their order of start and stop.
+public final class BrokerService: Sendable {
+    public let configuration: Configuration
+    private let store: any SessionStore
+    private let server: HTTPServer
+    private let logger: Logger
+
+    /// Opens the store and prepares its pools; the server is created but not yet listening.
+    ///
+    /// - Throws: ``ConfigurationError`` when the configuration cannot work, ``StoreError`` when the
+    ///   store cannot be opened.
+    public init(
+        configuration: Configuration,
+        clock: any SessionCore.Clock = SystemClock(),
+        logger: Logger = Logger(label: "broker")
+    ) throws {
+        self.configuration = configuration
+        self.logger = logger
+        self.store = try Self.openStore(configuration, clock: clock)
+        do {
+            try self.store.prepare(pools: configuration.pools)
+        } catch {
+            self.store.close()
+            throw error
+        }
+
+        var http = configuration.http
+        http.host = configuration.host
+        http.port = configuration.port
+        let handler = BrokerHandler(store: self.store, pools: configuration.pools, logger: logger)
+        self.server = HTTPServer(configuration: http, handler: handler, logger: Logger(label: "http"))
+    }
+
+    private static func openStore(_ configuration: Configuration, clock: any SessionCore.Clock) throws
+        -> any SessionStore
+    {
+        if configuration.mongoURL != nil {
+            // TODO(#4): open the MongoDB store here once it exists; until then the setting is refused.
+            throw ConfigurationError(key: "mongo.url", "this build has no MongoDB store yet; use the embedded store")
+        }
+        let path = configuration.sqlitePath
+        if path != ":memory:" {
+            let directory = (path as NSString).deletingLastPathComponent
+            if !directory.isEmpty {
+                try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            }
+        }
+        return try SQLiteSessionStore(
+            path: path,
+            synchronous: configuration.sqliteSynchronous,
+            clock: clock,
+            logger: Logger(label: "store.sqlite")
+        )
+    }
+
+    /// Starts listening and returns the bound port (useful with port 0).
+    @discardableResult
+    public func start() throws -> Int {
+        let port = try self.server.start()
+        self.logger.notice(
+            "broker started",
+            [
+                "store": self.store.description,
+                "address": "\(self.configuration.host):\(port)",
+                "pools": self.configuration.pools.map { "\($0.name)=\($0.collection)" }.joined(separator: ","),
+            ]
+        )
+        return port
+    }
+
+    /// Stops accepting, lets requests in flight finish within the drain timeout, then closes the store.
+    /// It BLOCKS until done.
+    public func shutdown() {
+        self.logger.notice("broker stopping")
+        self.server.shutdown(drainTimeout: .milliseconds(self.configuration.drainTimeout.milliseconds))
+        self.store.close()
+        self.logger.notice("broker stopped")
+    }
+}

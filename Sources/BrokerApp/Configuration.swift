@@ -1,0 +1,61 @@
+import HTTPServer
+import Logging
+import SessionCore
+import SQLiteStore
+
+/// Everything the broker can be told, with its defaults.
+///
+/// Sources apply in this order, each overriding the one before: these defaults, a JSON file
+/// (`config/broker.json` when present, or the file named by `--config`/`BROKER_CONFIG`),
+/// `BROKER_*` environment variables, and command-line flags. ``ConfigurationLoader`` reads them.
+public struct Configuration: Sendable {
+    /// The address to listen on: loopback by default.
+    public var host = "127.0.0.1"
+    public var port = 8080
+    public var logLevel = LogLevel.info
+    public var logFormat = StreamLogHandler.Format.logfmt
+    /// The embedded store's database file; `:memory:` keeps it in memory (for tests).
+    public var sqlitePath = "data/broker.sqlite3"
+    public var sqliteSynchronous = SQLiteSessionStore.Synchronous.normal
+    /// A MongoDB connection string; when set, the MongoDB store is used instead of SQLite.
+    public var mongoURL: String?
+    public var mongoDatabase = "broker"
+    public var http = HTTPServerConfiguration()
+    /// How long shutdown waits for requests in flight.
+    public var drainTimeout = Period.seconds(10)
+    public var pools = [PoolConfiguration.default]
+
+    public init() {}
+
+    /// The configuration as a JSON object for the start-up log, without secrets.
+    public var summary: LogMetadata {
+        [
+            "host": self.host,
+            "port": String(self.port),
+            "log.level": self.logLevel.rawValue,
+            "log.format": self.logFormat.rawValue,
+            "store": self.mongoURL == nil ? "sqlite" : "mongodb",
+            "sqlite.path": self.sqlitePath,
+            "sqlite.synchronous": self.sqliteSynchronous.rawValue,
+            "http.max_connections": String(self.http.maxConnections),
+            "http.event_loops": String(self.http.eventLoops),
+            "pools": self.pools.map(\.name).joined(separator: ","),
+        ]
+    }
+}
+
+/// A configuration value the broker cannot run with; start-up stops with exit code 64.
+public struct ConfigurationError: Error, Sendable, CustomStringConvertible {
+    /// The key as the user wrote it: a JSON path, an environment variable or a flag.
+    public var key: String
+    public var message: String
+
+    public init(key: String, _ message: String) {
+        self.key = key
+        self.message = message
+    }
+
+    public var description: String {
+        "\(self.key): \(self.message)"
+    }
+}
