@@ -15,8 +15,9 @@ let package = Package(
             pkgConfig: "sqlite3",
             providers: [.apt(["libsqlite3-dev"])]
         ),
+        .systemLibrary(name: "CEpoll"),
         .target(name: "Logging"),
-        .target(name: "HTTPServer", dependencies: ["Logging"]),
+        .target(name: "HTTPServer", dependencies: ["CEpoll", "Logging"]),
         .target(name: "SessionCore"),
         .target(name: "SQLiteStore", dependencies: ["CSQLite", "SessionCore", "Logging"]),
         .target(name: "BrokerAPI", dependencies: ["HTTPServer", "SessionCore", "Logging"]),

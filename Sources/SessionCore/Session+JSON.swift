@@ -22,6 +22,7 @@ extension Session {
         }
 
         try Self.checkNames(of: rest, prefix: "")
+        try Self.checkPayload(rest[names.session], field: names.session)
         for name in names.managed {
             if let value = rest.removeValue(forKey: name) {
                 try self.assign(value, to: name, names: names)
@@ -76,6 +77,14 @@ extension Session {
             members.removeAll { $0.key != "_id" && !projection.contains($0.key) }
         }
         return JSONObject(members)
+    }
+
+    /// The payload handed to workers must be an object when present.
+    static func checkPayload(_ value: JSONValue?, field: String) throws(InputError) {
+        switch value {
+        case nil, .null?, .object?: return
+        case let other?: throw .field(field, "must be an object, not \(other.kindName)")
+        }
     }
 
     private static func checkNames(of object: JSONObject, prefix: String) throws(InputError) {

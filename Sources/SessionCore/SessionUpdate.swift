@@ -18,6 +18,9 @@ public struct SessionUpdate: Sendable, Equatable {
                 }
                 for assignment in assignments.members {
                     let path = try Self.path(assignment.key, names: names)
+                    if path.segments == [names.session] {
+                        try Session.checkPayload(assignment.value, field: names.session)
+                    }
                     self.set.append((path, assignment.value))
                 }
             case "unset":

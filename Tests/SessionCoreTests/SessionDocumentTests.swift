@@ -46,6 +46,7 @@ import Testing
         (#"{"count_success": 1.5}"#, "count_success: must be an integer, not a number"),
         (#"{"session": {"$set": 1}}"#, "session.$set: field names must not be empty, start with '$' or contain '.'"),
         (#"{"a.b": 1}"#, "a.b: field names must not be empty, start with '$' or contain '.'"),
+        (#"{"session": 5}"#, "session: must be an object, not a number"),
     ])
     func rejectsWronglyTypedManagedFieldsAndOperatorNames(text: String, message: String) throws {
         let document = try self.document(text)
@@ -103,6 +104,7 @@ import Testing
         (#"{"set": {}}"#, #"an update needs at least one path in "set" or "unset""#),
         (#"{"replace": {}}"#, #"replace: unknown field; an update has "set" and "unset""#),
         (#"{"unset": "a"}"#, "unset: must be an array of dotted paths"),
+        (#"{"set": {"session": [1]}}"#, "session: must be an object, not an array"),
     ])
     func updateRejectsForbiddenPaths(text: String, message: String) throws {
         let document = try self.document(text)
@@ -115,8 +117,8 @@ import Testing
     }
 
     @Test func updateRefusesToSetInsideAScalar() throws {
-        var session = try Session(document: self.document(#"{"_id": "a", "session": "flat"}"#), fields: self.names)
-        let update = try SessionUpdate(json: self.document(#"{"set": {"session.phone": "1"}}"#), names: self.names)
+        var session = try Session(document: self.document(#"{"_id": "a", "profile": "flat"}"#), fields: self.names)
+        let update = try SessionUpdate(json: self.document(#"{"set": {"profile.phone": "1"}}"#), names: self.names)
 
         #expect(throws: InputError.self) { try update.apply(to: &session, names: self.names) }
     }
