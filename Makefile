@@ -2,7 +2,7 @@
 SWIFT ?= swift
 ARGS ?=
 
-.PHONY: run test build release deps clean
+.PHONY: run test build release deps lint format clean
 
 deps:
 	@bash scripts/install-deps.sh
@@ -21,6 +21,13 @@ run: release
 test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
+
+## Checks the house style (120 columns, 4 spaces) with the toolchain's formatter.
+lint:
+	$(SWIFT) format lint --strict -r Sources Tests
+
+format:
+	$(SWIFT) format -i -r Sources Tests
 
 clean:
 	rm -rf .build

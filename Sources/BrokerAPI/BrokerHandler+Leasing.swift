@@ -19,14 +19,18 @@ extension BrokerHandler {
             throw APIError(error)
         }
 
-        self.store.lease(lease, in: pool, completion: self.answer(responder) { outcome in
-            switch outcome {
-            case .leased(let session):
-                return self.render(session, in: pool)
-            case .unavailable(let retryAfter):
-                return .error(Self.noSessionAvailable(retryAfter: retryAfter))
+        self.store.lease(
+            lease,
+            in: pool,
+            completion: self.answer(responder) { outcome in
+                switch outcome {
+                case .leased(let session):
+                    return self.render(session, in: pool)
+                case .unavailable(let retryAfter):
+                    return .error(Self.noSessionAvailable(retryAfter: retryAfter))
+                }
             }
-        })
+        )
     }
 
     /// 429, with `Retry-After` in whole seconds when a held session will become eligible by itself.
@@ -77,8 +81,11 @@ extension BrokerHandler {
     }
 
     func countAvailable(in pool: PoolConfiguration, responder: HTTPResponder) {
-        self.store.countAvailable(in: pool, completion: self.answer(responder) { count in
-            .json(200, JSONObject(["available": .int(count)]))
-        })
+        self.store.countAvailable(
+            in: pool,
+            completion: self.answer(responder) { count in
+                .json(200, JSONObject(["available": .int(count)]))
+            }
+        )
     }
 }

@@ -10,7 +10,9 @@ extension BrokerHandler {
                 responder.respond(.json(200, JSONObject(["status": .string("ready")])))
             case .failure(let error):
                 Self.log(error, logger: logger)
-                responder.respond(.error(APIError(status: 503, code: "store_unavailable", message: "the store does not answer")))
+                responder.respond(
+                    .error(APIError(status: 503, code: "store_unavailable", message: "the store does not answer"))
+                )
             }
         }
     }

@@ -17,10 +17,20 @@ extension BrokerHandler {
         }
 
         let after = parameters["after"]
-        self.store.list(in: pool, after: after, limit: limit, completion: self.answer(responder) { page in
-            let sessions = page.sessions.map { JSONValue.object($0.json(names: pool.fields, projection: pool.projection)) }
-            return .json(200, JSONObject(["sessions": .array(sessions), "next": page.next.map { .string($0) } ?? .null]))
-        })
+        self.store.list(
+            in: pool,
+            after: after,
+            limit: limit,
+            completion: self.answer(responder) { page in
+                let sessions = page.sessions.map {
+                    JSONValue.object($0.json(names: pool.fields, projection: pool.projection))
+                }
+                return .json(
+                    200,
+                    JSONObject(["sessions": .array(sessions), "next": page.next.map { .string($0) } ?? .null])
+                )
+            }
+        )
     }
 
     func insert(
@@ -39,16 +49,25 @@ extension BrokerHandler {
 
         let prefix = poolName.map { "/pools/\(PercentDecoding.encode($0))" } ?? ""
         let location = "\(prefix)/sessions/\(PercentDecoding.encode(session.id.text))"
-        self.store.insert(session, into: pool, completion: self.answer(responder) { stored in
-            .json(201, stored.json(names: pool.fields, projection: pool.projection), headers: [("Location", location)])
-        })
+        self.store.insert(
+            session,
+            into: pool,
+            completion: self.answer(responder) { stored in
+                .json(
+                    201,
+                    stored.json(names: pool.fields, projection: pool.projection),
+                    headers: [("Location", location)]
+                )
+            }
+        )
     }
 
     func find(id: String, in pool: PoolConfiguration, responder: HTTPResponder) {
         self.store.find(id: id, in: pool, completion: self.answer(responder) { self.render($0, in: pool) })
     }
 
-    func update(id: String, in pool: PoolConfiguration, request: HTTPRequest, responder: HTTPResponder) throws(APIError) {
+    func update(id: String, in pool: PoolConfiguration, request: HTTPRequest, responder: HTTPResponder) throws(APIError)
+    {
         let body = try RequestBody.object(of: request, required: true)!
         let update: SessionUpdate
         do {
@@ -56,9 +75,14 @@ extension BrokerHandler {
         } catch {
             throw APIError(error)
         }
-        self.store.update(id: id, with: update, in: pool, completion: self.answer(responder) {
-            self.render($0, in: pool)
-        })
+        self.store.update(
+            id: id,
+            with: update,
+            in: pool,
+            completion: self.answer(responder) {
+                self.render($0, in: pool)
+            }
+        )
     }
 
     func delete(id: String, in pool: PoolConfiguration, responder: HTTPResponder) {
@@ -83,7 +107,9 @@ struct QueryParameters {
                 throw APIError.invalidRequest("the query string has a broken percent escape")
             }
             guard allowed.contains(name) else {
-                throw APIError.invalidRequest("\(name): unknown query parameter; use \(allowed.sorted().joined(separator: ", "))")
+                throw APIError.invalidRequest(
+                    "\(name): unknown query parameter; use \(allowed.sorted().joined(separator: ", "))"
+                )
             }
             guard self.values.updateValue(value, forKey: name) == nil else {
                 throw APIError.invalidRequest("\(name): given more than once")

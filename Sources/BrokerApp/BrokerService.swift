@@ -2,8 +2,8 @@ import BrokerAPI
 import Foundation
 import HTTPServer
 import Logging
-import SessionCore
 import SQLiteStore
+import SessionCore
 
 /// The running broker: its store, its HTTP server, and their order of start and stop.
 public final class BrokerService: Sendable {
@@ -38,7 +38,10 @@ public final class BrokerService: Sendable {
         self.server = HTTPServer(configuration: http, handler: handler, logger: Logger(label: "http"))
     }
 
-    private static func openStore(_ configuration: Configuration, clock: any SessionCore.Clock) throws
+    private static func openStore(
+        _ configuration: Configuration,
+        clock: any SessionCore.Clock
+    ) throws
         -> any SessionStore
     {
         if configuration.mongoURL != nil {

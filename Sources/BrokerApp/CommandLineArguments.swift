@@ -8,7 +8,9 @@ public enum Command: Equatable, Sendable {
 /// Parses `session-broker [serve] [--flag value | --flag=value]... | --help | --version`.
 public enum CommandLineArguments {
     /// The flags `serve` takes, each with a value.
-    public static let flags = ["host", "port", "config", "sqlite", "mongo-url", "mongo-database", "log-level", "log-format"]
+    public static let flags = [
+        "host", "port", "config", "sqlite", "mongo-url", "mongo-database", "log-level", "log-format",
+    ]
 
     /// - Throws: ``ConfigurationError`` for an unknown command or flag, or a flag without its value.
     public static func parse(_ arguments: [String]) throws(ConfigurationError) -> Command {

@@ -1,7 +1,7 @@
 import HTTPServer
 import Logging
-import SessionCore
 import SQLiteStore
+import SessionCore
 
 /// Everything the broker can be told, with its defaults.
 ///

@@ -1,7 +1,7 @@
 import Foundation
 import Logging
-import SessionCore
 import SQLiteStore
+import SessionCore
 
 /// Applies a JSON configuration file to a ``Configuration``.
 ///
@@ -67,7 +67,10 @@ enum ConfigurationFile {
         try reader.rejectUnknown()
     }
 
-    private static func applyHTTP(_ http: inout ObjectReader, to configuration: inout Configuration)
+    private static func applyHTTP(
+        _ http: inout ObjectReader,
+        to configuration: inout Configuration
+    )
         throws(ConfigurationError)
     {
         let limit: ClosedRange<Int64> = 1...(1 << 30)

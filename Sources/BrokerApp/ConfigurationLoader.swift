@@ -13,7 +13,10 @@ public enum ConfigurationLoader {
     ///   - flags: the parsed command-line flags, by name without dashes.
     ///   - environment: the process environment.
     /// - Throws: ``ConfigurationError`` naming the key, variable or flag at fault.
-    public static func load(flags: [String: String], environment: [String: String]) throws(ConfigurationError)
+    public static func load(
+        flags: [String: String],
+        environment: [String: String]
+    ) throws(ConfigurationError)
         -> Configuration
     {
         var configuration = Configuration()
@@ -29,7 +32,10 @@ public enum ConfigurationLoader {
         return configuration
     }
 
-    private static func apply(environment: [String: String], to configuration: inout Configuration)
+    private static func apply(
+        environment: [String: String],
+        to configuration: inout Configuration
+    )
         throws(ConfigurationError)
     {
         let settings: [(String, Setting)] = [
@@ -45,7 +51,10 @@ public enum ConfigurationLoader {
         }
     }
 
-    private static func apply(flags: [String: String], to configuration: inout Configuration)
+    private static func apply(
+        flags: [String: String],
+        to configuration: inout Configuration
+    )
         throws(ConfigurationError)
     {
         let settings: [(String, Setting)] = [
@@ -89,11 +98,18 @@ public enum ConfigurationLoader {
             }
         }
 
-        private static func integer(_ text: String, key: String, in range: ClosedRange<Int>) throws(ConfigurationError)
+        private static func integer(
+            _ text: String,
+            key: String,
+            in range: ClosedRange<Int>
+        ) throws(ConfigurationError)
             -> Int
         {
             guard let value = Int(text), range.contains(value) else {
-                throw ConfigurationError(key: key, "\"\(text)\" is not an integer from \(range.lowerBound) to \(range.upperBound)")
+                throw ConfigurationError(
+                    key: key,
+                    "\"\(text)\" is not an integer from \(range.lowerBound) to \(range.upperBound)"
+                )
             }
             return value
         }

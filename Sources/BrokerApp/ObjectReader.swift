@@ -51,7 +51,10 @@ struct ObjectReader {
         }
     }
 
-    mutating func choice<Choice: RawRepresentable & CaseIterable>(_ key: String, _: Choice.Type)
+    mutating func choice<Choice: RawRepresentable & CaseIterable>(
+        _ key: String,
+        _: Choice.Type
+    )
         throws(ConfigurationError) -> Choice? where Choice.RawValue == String
     {
         guard let text = try self.string(key) else {
@@ -61,7 +64,10 @@ struct ObjectReader {
     }
 
     /// Reads `text` as one of `Choice`'s raw values, case-insensitively.
-    static func choice<Choice: RawRepresentable & CaseIterable>(_ text: String, key: String)
+    static func choice<Choice: RawRepresentable & CaseIterable>(
+        _ text: String,
+        key: String
+    )
         throws(ConfigurationError) -> Choice where Choice.RawValue == String
     {
         guard let choice = Choice(rawValue: text.lowercased()) else {

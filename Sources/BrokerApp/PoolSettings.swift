@@ -21,7 +21,10 @@ enum PoolSettings {
         return result
     }
 
-    private static func read(name: String, _ settings: inout ObjectReader) throws(ConfigurationError)
+    private static func read(
+        name: String,
+        _ settings: inout ObjectReader
+    ) throws(ConfigurationError)
         -> PoolConfiguration
     {
         guard (1...64).contains(name.count), name.allSatisfy(self.nameCharacters.contains) else {
@@ -69,7 +72,10 @@ enum PoolSettings {
                 continue
             }
             guard !name.isEmpty, !name.hasPrefix("$"), !name.contains("."), name != "_id" else {
-                throw ConfigurationError(key: fields.keyPath(key), "a field name must not be empty, _id, or hold '$' or '.'")
+                throw ConfigurationError(
+                    key: fields.keyPath(key),
+                    "a field name must not be empty, _id, or hold '$' or '.'"
+                )
             }
             names[keyPath: keyPath] = name
         }

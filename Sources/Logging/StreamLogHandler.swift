@@ -1,8 +1,9 @@
+import Foundation
+import Synchronization
+
 #if canImport(Glibc)
 import Glibc
 #endif
-import Foundation
-import Synchronization
 
 /// Writes one line per event to standard error, as logfmt or as a JSON object.
 public struct StreamLogHandler: LogHandler {
@@ -20,10 +21,11 @@ public struct StreamLogHandler: LogHandler {
     }
 
     public func log(_ event: LogEvent) {
-        var line = switch self.format {
-        case .logfmt: Self.logfmtLine(event, time: Self.timestamp())
-        case .json: Self.jsonLine(event, time: Self.timestamp())
-        }
+        var line =
+            switch self.format {
+            case .logfmt: Self.logfmtLine(event, time: Self.timestamp())
+            case .json: Self.jsonLine(event, time: Self.timestamp())
+            }
         line.append("\n")
 
         // One write per line under a lock keeps lines from different threads whole.
@@ -88,7 +90,8 @@ public struct StreamLogHandler: LogHandler {
             case "\r": out += "\\r"
             case "\t": out += "\\t"
             case _ where scalar.value < 0x20:
-                out += "\\u" + String(repeating: "0", count: 4 - String(scalar.value, radix: 16).count)
+                out +=
+                    "\\u" + String(repeating: "0", count: 4 - String(scalar.value, radix: 16).count)
                     + String(scalar.value, radix: 16)
             default: out.unicodeScalars.append(scalar)
             }
@@ -105,8 +108,13 @@ public struct StreamLogHandler: LogHandler {
         let millis = spec.tv_nsec / 1_000_000
         return String(
             format: "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ",
-            parts.tm_year + 1900, parts.tm_mon + 1, parts.tm_mday,
-            parts.tm_hour, parts.tm_min, parts.tm_sec, Int32(millis)
+            parts.tm_year + 1900,
+            parts.tm_mon + 1,
+            parts.tm_mday,
+            parts.tm_hour,
+            parts.tm_min,
+            parts.tm_sec,
+            Int32(millis)
         )
     }
 }

@@ -60,19 +60,26 @@ public final class SQLiteSessionStore: SessionStore {
         completion: @escaping StoreCompletion<Session>
     ) {
         let table = self.tables.table(for: pool)
-        self.worker.submit({ database, now throws(StoreError) in
-            let values = [SQLiteValue.text(session.id.text), .integer(session.isObjectID ? 1 : 0)]
-                + session.columnValues(at: now)
-            try database.statement(table.insert).run(values)
-            return session
-        }, completion: completion)
+        self.worker.submit(
+            { database, now throws(StoreError) in
+                let values =
+                    [SQLiteValue.text(session.id.text), .integer(session.isObjectID ? 1 : 0)]
+                    + session.columnValues(at: now)
+                try database.statement(table.insert).run(values)
+                return session
+            },
+            completion: completion
+        )
     }
 
     public func find(id: String, in pool: PoolConfiguration, completion: @escaping StoreCompletion<Session>) {
         let table = self.tables.table(for: pool)
-        self.worker.submit({ database, _ throws(StoreError) in
-            try Self.load(id: id, from: table, in: database)
-        }, completion: completion)
+        self.worker.submit(
+            { database, _ throws(StoreError) in
+                try Self.load(id: id, from: table, in: database)
+            },
+            completion: completion
+        )
     }
 
     public func list(
@@ -83,21 +90,24 @@ public final class SQLiteSessionStore: SessionStore {
     ) {
         let table = self.tables.table(for: pool)
         let filter = SQLFilter(pool.filter, names: pool.fields)
-        self.worker.submit({ database, _ throws(StoreError) in
-            let statement = try database.statement(table.list(filter: filter))
-            try statement.bind([after.map { .text($0) } ?? .null, .integer(Int64(limit) + 1)] + filter.parameters)
-            var sessions: [Session] = []
-            while try statement.step() {
-                sessions.append(try statement.session())
-            }
+        self.worker.submit(
+            { database, _ throws(StoreError) in
+                let statement = try database.statement(table.list(filter: filter))
+                try statement.bind([after.map { .text($0) } ?? .null, .integer(Int64(limit) + 1)] + filter.parameters)
+                var sessions: [Session] = []
+                while try statement.step() {
+                    sessions.append(try statement.session())
+                }
 
-            // One row more than asked tells whether another page follows.
-            guard sessions.count > limit else {
-                return SessionPage(sessions: sessions, next: nil)
-            }
-            sessions.removeLast()
-            return SessionPage(sessions: sessions, next: sessions.last?.id.text)
-        }, completion: completion)
+                // One row more than asked tells whether another page follows.
+                guard sessions.count > limit else {
+                    return SessionPage(sessions: sessions, next: nil)
+                }
+                sessions.removeLast()
+                return SessionPage(sessions: sessions, next: sessions.last?.id.text)
+            },
+            completion: completion
+        )
     }
 
     public func update(
@@ -117,12 +127,15 @@ public final class SQLiteSessionStore: SessionStore {
 
     public func delete(id: String, in pool: PoolConfiguration, completion: @escaping StoreCompletion<Void>) {
         let table = self.tables.table(for: pool)
-        self.worker.submit({ database, _ throws(StoreError) in
-            try database.statement(table.delete).run([.text(id)])
-            guard database.changes > 0 else {
-                throw StoreError(.notFound, "no session \(id)")
-            }
-        }, completion: completion)
+        self.worker.submit(
+            { database, _ throws(StoreError) in
+                try database.statement(table.delete).run([.text(id)])
+                guard database.changes > 0 else {
+                    throw StoreError(.notFound, "no session \(id)")
+                }
+            },
+            completion: completion
+        )
     }
 
     public func lease(
@@ -133,30 +146,33 @@ public final class SQLiteSessionStore: SessionStore {
         let table = self.tables.table(for: pool)
         let filter = SQLFilter(pool.filter.combined(with: request.filter), names: pool.fields)
         let delay = request.nextUseDelay ?? pool.nextUseDelay
-        self.worker.submit({ database, now throws(StoreError) in
-            try database.statement(table.promote).run([.integer(now.milliseconds)])
+        self.worker.submit(
+            { database, now throws(StoreError) in
+                try database.statement(table.promote).run([.integer(now.milliseconds)])
 
-            let next = now.adding(milliseconds: delay.milliseconds)
-            let lease = try database.statement(table.lease(filter: filter))
-            let values: [SQLiteValue] = [
-                .integer(now.milliseconds), .integer(next.milliseconds), .integer(next <= now ? 1 : 0),
-                .integer(request.countUse),
-            ]
-            try lease.bind(values + filter.parameters)
-            if try lease.step() {
-                let session = try lease.session()
-                while try lease.step() {}
-                return .leased(session)
-            }
+                let next = now.adding(milliseconds: delay.milliseconds)
+                let lease = try database.statement(table.lease(filter: filter))
+                let values: [SQLiteValue] = [
+                    .integer(now.milliseconds), .integer(next.milliseconds), .integer(next <= now ? 1 : 0),
+                    .integer(request.countUse),
+                ]
+                try lease.bind(values + filter.parameters)
+                if try lease.step() {
+                    let session = try lease.session()
+                    while try lease.step() {}
+                    return .leased(session)
+                }
 
-            // Nothing is ready: say how soon a held session will be, if one will by itself.
-            let earliest = try database.statement(table.earliestNextUse(filter: filter))
-            try earliest.bind(filter.parameters)
-            guard try earliest.step(), let nextUse = earliest.optionalInt64(0) else {
-                return .unavailable(retryAfter: nil)
-            }
-            return .unavailable(retryAfter: Period(milliseconds: max(0, nextUse - now.milliseconds)))
-        }, completion: completion)
+                // Nothing is ready: say how soon a held session will be, if one will by itself.
+                let earliest = try database.statement(table.earliestNextUse(filter: filter))
+                try earliest.bind(filter.parameters)
+                guard try earliest.step(), let nextUse = earliest.optionalInt64(0) else {
+                    return .unavailable(retryAfter: nil)
+                }
+                return .unavailable(retryAfter: Period(milliseconds: max(0, nextUse - now.milliseconds)))
+            },
+            completion: completion
+        )
     }
 
     public func recordSuccess(
@@ -199,37 +215,46 @@ public final class SQLiteSessionStore: SessionStore {
     public func countAvailable(in pool: PoolConfiguration, completion: @escaping StoreCompletion<Int64>) {
         let table = self.tables.table(for: pool)
         let filter = SQLFilter(pool.filter, names: pool.fields)
-        self.worker.submit({ database, now throws(StoreError) in
-            try database.statement(table.promote).run([.integer(now.milliseconds)])
-            let count = try database.statement(table.countReady(filter: filter))
-            try count.bind(filter.parameters)
-            _ = try count.step()
-            return count.int64(0)
-        }, completion: completion)
+        self.worker.submit(
+            { database, now throws(StoreError) in
+                try database.statement(table.promote).run([.integer(now.milliseconds)])
+                let count = try database.statement(table.countReady(filter: filter))
+                try count.bind(filter.parameters)
+                _ = try count.step()
+                return count.int64(0)
+            },
+            completion: completion
+        )
     }
 
     public func statistics(in pool: PoolConfiguration, completion: @escaping StoreCompletion<PoolStatistics>) {
         let table = self.tables.table(for: pool)
         let filter = SQLFilter(pool.filter, names: pool.fields)
-        self.worker.submit({ database, now throws(StoreError) in
-            let query = try database.statement(table.statistics(filter: filter))
-            try query.bind([.integer(now.milliseconds)] + filter.parameters)
-            _ = try query.step()
-            var statistics = PoolStatistics()
-            statistics.total = query.int64(0)
-            statistics.inactive = query.int64(1)
-            statistics.available = query.int64(2)
-            statistics.cooling = statistics.total - statistics.inactive - statistics.available
-            statistics.countUse = query.int64(3)
-            statistics.countSuccess = query.int64(4)
-            return statistics
-        }, completion: completion)
+        self.worker.submit(
+            { database, now throws(StoreError) in
+                let query = try database.statement(table.statistics(filter: filter))
+                try query.bind([.integer(now.milliseconds)] + filter.parameters)
+                _ = try query.step()
+                var statistics = PoolStatistics()
+                statistics.total = query.int64(0)
+                statistics.inactive = query.int64(1)
+                statistics.available = query.int64(2)
+                statistics.cooling = statistics.total - statistics.inactive - statistics.available
+                statistics.countUse = query.int64(3)
+                statistics.countSuccess = query.int64(4)
+                return statistics
+            },
+            completion: completion
+        )
     }
 
     public func checkHealth(completion: @escaping StoreCompletion<Void>) {
-        self.worker.submit({ database, _ throws(StoreError) in
-            try database.statement("SELECT 1").run()
-        }, completion: completion)
+        self.worker.submit(
+            { database, _ throws(StoreError) in
+                try database.statement("SELECT 1").run()
+            },
+            completion: completion
+        )
     }
 
     public func close() {
@@ -244,15 +269,22 @@ public final class SQLiteSessionStore: SessionStore {
         change: @escaping @Sendable (inout Session, Timestamp) throws(StoreError) -> Void
     ) {
         let table = self.tables.table(for: pool)
-        self.worker.submit({ database, now throws(StoreError) in
-            var session = try Self.load(id: id, from: table, in: database)
-            try change(&session, now)
-            try database.statement(table.replace).run([.text(session.id.text)] + session.columnValues(at: now))
-            return session
-        }, completion: completion)
+        self.worker.submit(
+            { database, now throws(StoreError) in
+                var session = try Self.load(id: id, from: table, in: database)
+                try change(&session, now)
+                try database.statement(table.replace).run([.text(session.id.text)] + session.columnValues(at: now))
+                return session
+            },
+            completion: completion
+        )
     }
 
-    private static func load(id: String, from table: SessionTable, in database: SQLiteDatabase) throws(StoreError)
+    private static func load(
+        id: String,
+        from table: SessionTable,
+        in database: SQLiteDatabase
+    ) throws(StoreError)
         -> Session
     {
         let statement = try database.statement(table.selectByID)

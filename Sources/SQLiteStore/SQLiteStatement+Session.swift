@@ -6,7 +6,9 @@ extension SQLiteStatement {
     /// - Throws: ``StoreError`` (`internal`) when the stored document is not a JSON object.
     func session() throws(StoreError) -> Session {
         let idText = self.text(0)
-        let id: SessionID = self.int64(1) != 0 ? ObjectID(hex: idText).map { .objectID($0) } ?? .string(idText)
+        let id: SessionID =
+            self.int64(1) != 0
+            ? ObjectID(hex: idText).map { .objectID($0) } ?? .string(idText)
             : .string(idText)
         let fields: JSONObject
         do {

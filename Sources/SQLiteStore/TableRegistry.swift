@@ -1,5 +1,5 @@
-import Synchronization
 import SessionCore
+import Synchronization
 
 /// The tables prepared at start-up, by collection name.
 final class TableRegistry: Sendable {

@@ -65,7 +65,10 @@ public struct Period: Sendable, Hashable, Comparable, CustomStringConvertible {
                 total += amount * unit.1
             }
         default:
-            throw .field(field, "must be a number of seconds or an object such as {\"hours\": 10}, not \(json.kindName)")
+            throw .field(
+                field,
+                "must be a number of seconds or an object such as {\"hours\": 10}, not \(json.kindName)"
+            )
         }
 
         guard total >= 0 else {

@@ -1,7 +1,8 @@
+import Synchronization
+
 #if canImport(Glibc)
 import Glibc
 #endif
-import Synchronization
 
 /// The `_id` of a session: an ObjectId for documents the broker creates, or any string.
 public enum SessionID: Sendable, Hashable, CustomStringConvertible {

@@ -103,7 +103,12 @@ public protocol SessionStore: AnyObject, Sendable {
     )
 
     /// Holds the session until `now + period`, unless it is already held longer (lock and block).
-    func hold(id: String, for period: Period, in pool: PoolConfiguration, completion: @escaping StoreCompletion<Session>)
+    func hold(
+        id: String,
+        for period: Period,
+        in pool: PoolConfiguration,
+        completion: @escaping StoreCompletion<Session>
+    )
 
     /// Switches the session on or off for good.
     func setActive(

@@ -14,7 +14,11 @@ extension SessionStore {
         try await Self.awaiting { self.list(in: pool, after: after, limit: limit, completion: $0) }
     }
 
-    public func update(id: String, with update: SessionUpdate, in pool: PoolConfiguration) async throws(StoreError)
+    public func update(
+        id: String,
+        with update: SessionUpdate,
+        in pool: PoolConfiguration
+    ) async throws(StoreError)
         -> Session
     {
         try await Self.awaiting { self.update(id: id, with: update, in: pool, completion: $0) }
@@ -24,13 +28,21 @@ extension SessionStore {
         try await Self.awaiting { self.delete(id: id, in: pool, completion: $0) }
     }
 
-    public func lease(_ request: LeaseRequest = LeaseRequest(), in pool: PoolConfiguration) async throws(StoreError)
+    public func lease(
+        _ request: LeaseRequest = LeaseRequest(),
+        in pool: PoolConfiguration
+    ) async throws(StoreError)
         -> LeaseOutcome
     {
         try await Self.awaiting { self.lease(request, in: pool, completion: $0) }
     }
 
-    public func recordSuccess(id: String, count: Int64 = 1, nextUseDelay: Period? = nil, in pool: PoolConfiguration)
+    public func recordSuccess(
+        id: String,
+        count: Int64 = 1,
+        nextUseDelay: Period? = nil,
+        in pool: PoolConfiguration
+    )
         async throws(StoreError) -> Session
     {
         try await Self.awaiting {

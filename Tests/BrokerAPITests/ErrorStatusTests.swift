@@ -39,7 +39,10 @@ import Testing
         #expect(broken.errorCode == "invalid_json")
 
         let form = try broker.request(
-            "POST", "/sessions", json: "a=1", headers: [("Content-Type", "application/x-www-form-urlencoded")]
+            "POST",
+            "/sessions",
+            json: "a=1",
+            headers: [("Content-Type", "application/x-www-form-urlencoded")]
         )
         #expect(form.status == 415)
         #expect(form.errorCode == "unsupported_media_type")
@@ -66,9 +69,18 @@ import Testing
         let broker = try LiveBroker()
         defer { broker.shutdown() }
         let cases: [(String, [UInt8], Int)] = [
-            ("long request line", Array("GET /\(String(repeating: "a", count: 9000)) HTTP/1.1\r\nHost: x\r\n\r\n".utf8), 414),
-            ("huge headers", Array("GET /healthz HTTP/1.1\r\nX-Big: \(String(repeating: "b", count: 17000))\r\n\r\n".utf8), 431),
-            ("body too large", Array("POST /sessions HTTP/1.1\r\nHost: x\r\nContent-Length: 2000000\r\n\r\n".utf8), 413),
+            (
+                "long request line",
+                Array("GET /\(String(repeating: "a", count: 9000)) HTTP/1.1\r\nHost: x\r\n\r\n".utf8), 414
+            ),
+            (
+                "huge headers",
+                Array("GET /healthz HTTP/1.1\r\nX-Big: \(String(repeating: "b", count: 17000))\r\n\r\n".utf8), 431
+            ),
+            (
+                "body too large", Array("POST /sessions HTTP/1.1\r\nHost: x\r\nContent-Length: 2000000\r\n\r\n".utf8),
+                413
+            ),
             ("garbage", Array("HELLO\r\n\r\n".utf8), 400),
             ("bad length", Array("POST /sessions HTTP/1.1\r\nContent-Length: abc\r\n\r\n".utf8), 400),
             ("binary", [0x16, 0x03, 0x01, 0x00, 0xA5, 0x01, 0x00, 0x00, 0xA1, 0x0D, 0x0A, 0x0D, 0x0A], 400),

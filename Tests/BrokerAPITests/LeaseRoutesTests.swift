@@ -43,7 +43,9 @@ import Testing
         _ = try broker.request("POST", "/sessions", json: #"{"_id": "us", "session": {"region": "us"}}"#)
 
         let leased = try broker.request(
-            "POST", "/sessions/lease", json: #"{"count_use": 5, "filter": {"session.region": {"$in": ["us"]}}}"#
+            "POST",
+            "/sessions/lease",
+            json: #"{"count_use": 5, "filter": {"session.region": {"$in": ["us"]}}}"#
         )
 
         #expect(leased.string("_id") == "us")
@@ -56,9 +58,16 @@ import Testing
         (#"{"count_use": 1000001}"#, "invalid_request", "count_use: must be between 1 and 1000000"),
         (#"{"count_use": "2"}"#, "invalid_request", "count_use: must be an integer, not a string"),
         (#"{"next_use_delay": -1}"#, "invalid_request", "next_use_delay: must not be negative"),
-        (#"{"next_use_delay": {"years": 1}}"#, "invalid_request", "next_use_delay.years: unknown unit; use one of weeks, days, hours, minutes, seconds, milliseconds, microseconds"),
+        (
+            #"{"next_use_delay": {"years": 1}}"#, "invalid_request",
+            "next_use_delay.years: unknown unit; use one of weeks, days, hours, minutes, "
+                + "seconds, milliseconds, microseconds"
+        ),
         (#"{"colour": 1}"#, "invalid_request", "colour: unknown field"),
-        (#"{"filter": {"a": {"$ne": 1}}}"#, "invalid_filter", #"a: a filter value must be a string, number, boolean, null or {"$in": [...]}"#),
+        (
+            #"{"filter": {"a": {"$ne": 1}}}"#, "invalid_filter",
+            #"a: a filter value must be a string, number, boolean, null or {"$in": [...]}"#
+        ),
         (#"{"filter": {"$where": "sleep(1)"}}"#, "invalid_filter", "$where: a field path must not start with '$'"),
         (#"{"filter": "x"}"#, "invalid_filter", "filter must be an object, not a string"),
         (#"[1, 2]"#, "invalid_request", "the body must be a JSON object, not an array"),

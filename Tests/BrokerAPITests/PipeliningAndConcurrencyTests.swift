@@ -13,8 +13,12 @@ import Testing
 
         // Store work and inline answers interleave; the answers must still come back in request order.
         let requests: [[UInt8]] = [
-            RawHTTPClient.requestBytes(method: "POST", path: "/sessions", headers: [("Content-Type", "application/json")],
-                                       body: Array(#"{"_id": "p1"}"#.utf8)),
+            RawHTTPClient.requestBytes(
+                method: "POST",
+                path: "/sessions",
+                headers: [("Content-Type", "application/json")],
+                body: Array(#"{"_id": "p1"}"#.utf8)
+            ),
             RawHTTPClient.requestBytes(path: "/healthz"),
             RawHTTPClient.requestBytes(method: "POST", path: "/sessions/lease"),
             RawHTTPClient.requestBytes(path: "/nope"),
@@ -50,10 +54,14 @@ import Testing
                 let client = try RawHTTPClient.connect(port: port)
                 defer { client.close() }
                 for _ in 0..<15 {
-                    try client.send(RawHTTPClient.requestBytes(
-                        method: "POST", path: "/sessions/lease", headers: [("Content-Type", "application/json")],
-                        body: Array(#"{"next_use_delay": 600}"#.utf8)
-                    ))
+                    try client.send(
+                        RawHTTPClient.requestBytes(
+                            method: "POST",
+                            path: "/sessions/lease",
+                            headers: [("Content-Type", "application/json")],
+                            body: Array(#"{"next_use_delay": 600}"#.utf8)
+                        )
+                    )
                     let response = try client.readResponse()
                     switch response.status {
                     case 200: leased.withLock { $0.append(response.string("_id") ?? "?") }

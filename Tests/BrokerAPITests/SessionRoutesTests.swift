@@ -90,12 +90,16 @@ import Testing
         _ = try broker.request("POST", "/sessions", json: #"{"_id": "a", "session": {"phone": "1", "old": true}}"#)
 
         let patched = try broker.request(
-            "PATCH", "/sessions/a", json: #"{"set": {"session.phone": "+7"}, "unset": ["session.old"]}"#
+            "PATCH",
+            "/sessions/a",
+            json: #"{"set": {"session.phone": "+7"}, "unset": ["session.old"]}"#
         )
         #expect(patched.status == 200)
         #expect(patched.json()["session"] == .object(JSONObject(["phone": .string("+7")])))
 
-        for body in [#"{"set": {"_id": "b"}}"#, #"{"set": {"": 1}}"#, #"{"set": {"$set": 1}}"#, #"{"unset": ["a.$b"]}"#] {
+        for body in [
+            #"{"set": {"_id": "b"}}"#, #"{"set": {"": 1}}"#, #"{"set": {"$set": 1}}"#, #"{"unset": ["a.$b"]}"#,
+        ] {
             let refused = try broker.request("PATCH", "/sessions/a", json: body)
             #expect(refused.status == 400, "\(body)")
             #expect(refused.errorCode == "invalid_request", "\(body)")

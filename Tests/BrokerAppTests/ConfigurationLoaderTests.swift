@@ -21,7 +21,9 @@ import Testing
     }
 
     @Test func flagsOverrideEnvironmentWhichOverridesTheFile() throws {
-        let path = try self.file(#"{"host": "127.0.0.2", "port": 1000, "log_level": "debug", "sqlite": {"path": "a.db"}}"#)
+        let path = try self.file(
+            #"{"host": "127.0.0.2", "port": 1000, "log_level": "debug", "sqlite": {"path": "a.db"}}"#
+        )
         defer { try? FileManager.default.removeItem(atPath: path) }
 
         let configuration = try ConfigurationLoader.load(
@@ -70,13 +72,26 @@ import Testing
     @Test(arguments: [
         (#"{"port": 70000}"#, "port: must be from 0 to 65535"),
         (#"{"prot": 1}"#, "prot: unknown setting"),
-        (#"{"log_level": "loud"}"#, #"log_level: "loud" is not one of trace, debug, info, notice, warning, error, critical"#),
+        (
+            #"{"log_level": "loud"}"#,
+            #"log_level: "loud" is not one of trace, debug, info, notice, warning, error, critical"#
+        ),
         (#"{"pools": {"a": {"lock_time": -1}}}"#, "pools.a.lock_time: must not be negative"),
-        (#"{"pools": {"a": {"lock_time": {"hours": 1, "fortnights": 1}}}}"#, "pools.a.lock_time.fortnights: unknown unit; use one of weeks, days, hours, minutes, seconds, milliseconds, microseconds"),
+        (
+            #"{"pools": {"a": {"lock_time": {"hours": 1, "fortnights": 1}}}}"#,
+            "pools.a.lock_time.fortnights: unknown unit; use one of weeks, days, hours, minutes, "
+                + "seconds, milliseconds, microseconds"
+        ),
         (#"{"pools": {"a b": {}}}"#, "pools.a b: pool names use 1 to 64 letters, digits, '_' or '-'"),
-        (#"{"pools": {"a": {"collection": "x;drop"}}}"#, "pools.a.collection: use 1 to 64 letters, digits or '_', not starting with sqlite_ or system"),
+        (
+            #"{"pools": {"a": {"collection": "x;drop"}}}"#,
+            "pools.a.collection: use 1 to 64 letters, digits or '_', not starting with sqlite_ or system"
+        ),
         (#"{"pools": {"a": {"fields": {"active": "last_use"}}}}"#, "pools.a.fields: every field needs its own name"),
-        (#"{"pools": {"a": {"filter": {"x": {"$gt": 1}}}}}"#, #"pools.a.filter: x: a filter value must be a string, number, boolean, null or {"$in": [...]}"#),
+        (
+            #"{"pools": {"a": {"filter": {"x": {"$gt": 1}}}}}"#,
+            #"pools.a.filter: x: a filter value must be a string, number, boolean, null or {"$in": [...]}"#
+        ),
         (#"{"pools": {}}"#, "pools: at least one pool is needed"),
         (#"{"http": {"idle_timeout": 0}}"#, "http.idle_timeout: must be longer than zero"),
         (#"{"sqlite": {"synchronous": "sometimes"}}"#, #"sqlite.synchronous: "sometimes" is not one of normal, full"#),
@@ -105,7 +120,10 @@ import Testing
 
     @Test func commandLineParsesCommandsAndFlagForms() throws {
         #expect(try CommandLineArguments.parse([]) == .serve(flags: [:]))
-        #expect(try CommandLineArguments.parse(["serve", "--port", "1", "--host=::1"]) == .serve(flags: ["port": "1", "host": "::1"]))
+        #expect(
+            try CommandLineArguments.parse(["serve", "--port", "1", "--host=::1"])
+                == .serve(flags: ["port": "1", "host": "::1"])
+        )
         #expect(try CommandLineArguments.parse(["--help"]) == .help)
         #expect(try CommandLineArguments.parse(["--version"]) == .version)
         #expect(throws: ConfigurationError.self) { try CommandLineArguments.parse(["--prot", "1"]) }

@@ -14,7 +14,11 @@ import Testing
         try self.store.prepare(pools: [self.pool])
     }
 
-    private func add(_ id: String, _ fields: JSONObject = JSONObject(), lastUse: Int64? = nil) async throws(StoreError) -> Session {
+    private func add(
+        _ id: String,
+        _ fields: JSONObject = JSONObject(),
+        lastUse: Int64? = nil
+    ) async throws(StoreError) -> Session {
         let session = Session(
             id: .string(id),
             lastUse: lastUse.map { self.clock.now().adding(milliseconds: $0) },
@@ -102,13 +106,17 @@ import Testing
         let filter = try LeaseFilter(json: JSONParser.parse(#"{"session.region": "us"}"#))
         let leased = try await self.store.lease(LeaseRequest(filter: filter), in: self.pool)
         #expect(leased.session?.id == .string("us-1"))
-        #expect(try await self.store.lease(LeaseRequest(filter: filter), in: self.pool)
-            == .unavailable(retryAfter: .seconds(3)))
+        #expect(
+            try await self.store.lease(LeaseRequest(filter: filter), in: self.pool)
+                == .unavailable(retryAfter: .seconds(3))
+        )
 
         let missing = try LeaseFilter(json: JSONParser.parse(#"{"session.region": null}"#))
         #expect(try await self.store.lease(LeaseRequest(filter: missing), in: self.pool).session?.id == .string("none"))
 
-        let either = try LeaseFilter(json: JSONParser.parse(#"{"session.region": {"$in": ["eu", "asia"]}, "_id": "eu-1"}"#))
+        let either = try LeaseFilter(
+            json: JSONParser.parse(#"{"session.region": {"$in": ["eu", "asia"]}, "_id": "eu-1"}"#)
+        )
         #expect(try await self.store.lease(LeaseRequest(filter: either), in: self.pool).session?.id == .string("eu-1"))
     }
 
@@ -145,7 +153,10 @@ import Testing
         _ = try await self.store.hold(id: "a", for: .hours(1), in: self.pool)
         #expect(try await self.store.countAvailable(in: self.pool) == 0)
 
-        let update = try SessionUpdate(json: JSONObject(["unset": .array([.string("next_use")])]), names: self.pool.fields)
+        let update = try SessionUpdate(
+            json: JSONObject(["unset": .array([.string("next_use")])]),
+            names: self.pool.fields
+        )
         let released = try await self.store.update(id: "a", with: update, in: self.pool)
 
         #expect(released.nextUse == nil)

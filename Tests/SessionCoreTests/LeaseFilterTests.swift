@@ -3,7 +3,9 @@ import Testing
 
 @Suite struct LeaseFilterTests {
     @Test func acceptsScalarsAndIn() throws {
-        let json = try JSONParser.parse(#"{"session.region": "eu", "tier": 2, "vip": true, "gone": null, "k": {"$in": ["a", 1]}}"#)
+        let json = try JSONParser.parse(
+            #"{"session.region": "eu", "tier": 2, "vip": true, "gone": null, "k": {"$in": ["a", 1]}}"#
+        )
 
         let filter = try LeaseFilter(json: json)
 
@@ -22,7 +24,10 @@ import Testing
         (#"{"a..b": 1}"#, "a..b: a field path must not have empty segments"),
         (#"{"a": {"$in": 1}}"#, "a: $in takes an array"),
         (#"{"a": {"$in": [{"b": 1}]}}"#, "a: $in values must be strings, numbers, booleans or null"),
-        (#"{"a": {"$in": [1], "$nin": [2]}}"#, #"a: a filter value must be a string, number, boolean, null or {"$in": [...]}"#),
+        (
+            #"{"a": {"$in": [1], "$nin": [2]}}"#,
+            #"a: a filter value must be a string, number, boolean, null or {"$in": [...]}"#
+        ),
         (#"[1]"#, "filter must be an object, not an array"),
     ])
     func rejectsAnythingButEquality(text: String, message: String) throws {
@@ -37,7 +42,9 @@ import Testing
     }
 
     @Test func matchesLikeMongoDBEquality() throws {
-        let document = try #require(try JSONParser.parse(#"{"session": {"region": "eu", "n": 2}, "flag": false}"#).objectValue)
+        let document = try #require(
+            try JSONParser.parse(#"{"session": {"region": "eu", "n": 2}, "flag": false}"#).objectValue
+        )
         func matches(_ text: String) throws -> Bool {
             try LeaseFilter(json: JSONParser.parse(text)).matches(document)
         }

@@ -14,8 +14,15 @@ import Testing
 
     @Test(arguments: [
         (JSONValue.int(-1), "period: must not be negative"),
-        (JSONValue.string("10"), "period: must be a number of seconds or an object such as {\"hours\": 10}, not a string"),
-        (JSONValue.object(JSONObject(["fortnights": .int(1)])), "period.fortnights: unknown unit; use one of weeks, days, hours, minutes, seconds, milliseconds, microseconds"),
+        (
+            JSONValue.string("10"),
+            "period: must be a number of seconds or an object such as {\"hours\": 10}, not a string"
+        ),
+        (
+            JSONValue.object(JSONObject(["fortnights": .int(1)])),
+            "period.fortnights: unknown unit; use one of weeks, days, hours, minutes, "
+                + "seconds, milliseconds, microseconds"
+        ),
         (JSONValue.object(JSONObject(["hours": .string("1")])), "period.hours: must be a number, not a string"),
         (JSONValue.object(JSONObject(["days": .int(-1)])), "period.days: must not be negative"),
         (JSONValue.object(JSONObject()), "period: a period needs at least one unit, such as {\"seconds\": 30}"),

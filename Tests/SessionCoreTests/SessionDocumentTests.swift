@@ -11,7 +11,8 @@ import Testing
     @Test func readsManagedFieldsAndKeepsTheRest() throws {
         let session = try Session(
             document: self.document(
-                #"{"_id": "acc-1", "session": {"login": "a"}, "active": true, "next_use": "2026-12-04T15:16:23.514+01:00", "count_use": 3, "note": "x"}"#
+                #"{"_id": "acc-1", "session": {"login": "a"}, "active": true, "#
+                    + #""next_use": "2026-12-04T15:16:23.514+01:00", "count_use": 3, "note": "x"}"#
             ),
             fields: self.names
         )
@@ -40,7 +41,10 @@ import Testing
     @Test(arguments: [
         (#"{"_id": 5}"#, "_id: must be a string, not a number"),
         (#"{"active": "yes"}"#, "active: must be a boolean, not a string"),
-        (#"{"last_use": "2026-12-04T15:16:23"}"#, "last_use: must be an RFC 3339 date-time with a zone, such as 2026-12-04T15:16:23.514Z"),
+        (
+            #"{"last_use": "2026-12-04T15:16:23"}"#,
+            "last_use: must be an RFC 3339 date-time with a zone, such as 2026-12-04T15:16:23.514Z"
+        ),
         (#"{"next_use": 17}"#, "next_use: must be an RFC 3339 date-time string, not a number"),
         (#"{"count_use": -1}"#, "count_use: must not be negative"),
         (#"{"count_success": 1.5}"#, "count_success: must be an integer, not a number"),
@@ -69,19 +73,29 @@ import Testing
         )
 
         let full = String(decoding: session.json(names: names).serialized(), as: UTF8.self)
-        let projected = String(decoding: session.json(names: names, projection: ["session"]).serialized(), as: UTF8.self)
+        let projected = String(
+            decoding: session.json(names: names, projection: ["session"]).serialized(),
+            as: UTF8.self
+        )
 
-        #expect(full == #"{"_id":"a","session":{"k":"v"},"other":1,"nextUse":"1970-01-01T00:00:00.000Z","count_use":2}"#)
+        #expect(
+            full == #"{"_id":"a","session":{"k":"v"},"other":1,"nextUse":"1970-01-01T00:00:00.000Z","count_use":2}"#
+        )
         #expect(projected == #"{"_id":"a","session":{"k":"v"}}"#)
     }
 
     @Test func updateSetsDottedPathsAndUnsetsFields() throws {
         var session = try Session(
-            document: self.document(#"{"_id": "a", "session": {"phone": "1", "old": 2}, "next_use": "2030-01-01T00:00:00Z"}"#),
+            document: self.document(
+                #"{"_id": "a", "session": {"phone": "1", "old": 2}, "next_use": "2030-01-01T00:00:00Z"}"#
+            ),
             fields: self.names
         )
         let update = try SessionUpdate(
-            json: self.document(#"{"set": {"session.phone": "+7", "session.extra.deep": true, "count_use": 4}, "unset": ["session.old", "next_use"]}"#),
+            json: self.document(
+                #"{"set": {"session.phone": "+7", "session.extra.deep": true, "count_use": 4}, "#
+                    + #""unset": ["session.old", "next_use"]}"#
+            ),
             names: self.names
         )
 
@@ -99,7 +113,10 @@ import Testing
         (#"{"set": {"$inc": 1}}"#, "$inc: a field path must not start with '$'"),
         (#"{"unset": ["session.$x"]}"#, "session.$x: a field path must not start with '$'"),
         (#"{"set": {"a": 1}, "unset": ["a.b"]}"#, "a.b: conflicts with a in the same update"),
-        (#"{"set": {"next_use": "tomorrow"}}"#, "next_use: must be an RFC 3339 date-time with a zone, such as 2026-12-04T15:16:23.514Z"),
+        (
+            #"{"set": {"next_use": "tomorrow"}}"#,
+            "next_use: must be an RFC 3339 date-time with a zone, such as 2026-12-04T15:16:23.514Z"
+        ),
         (#"{"set": {"active.x": 1}}"#, "active.x: active is a managed field and has no sub-fields"),
         (#"{"set": {}}"#, #"an update needs at least one path in "set" or "unset""#),
         (#"{"replace": {}}"#, #"replace: unknown field; an update has "set" and "unset""#),
