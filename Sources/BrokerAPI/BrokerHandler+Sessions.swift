@@ -46,6 +46,11 @@ extension BrokerHandler {
         } catch {
             throw APIError(error)
         }
+        guard !Route.reservedIDs.contains(session.id.text) else {
+            throw APIError.invalidRequest(
+                "_id: \"\(session.id.text)\" names a route under /sessions and cannot be used as an id"
+            )
+        }
 
         let prefix = poolName.map { "/pools/\(PercentDecoding.encode($0))" } ?? ""
         let location = "\(prefix)/sessions/\(PercentDecoding.encode(session.id.text))"

@@ -24,8 +24,14 @@ public final class BrokerHandler: HTTPRequestHandler {
         if self.logger.isEnabled(.debug) {
             self.logger.debug("request", ["request.method": request.method, "request.path": String(request.path)])
         }
-        guard let route = Route(path: String(request.path)) else {
-            responder.respond(.error(.notFound))
+        let path = String(request.path)
+        guard let route = Route(path: path) else {
+            let malformed = PercentDecoding.hasBrokenEscape(path)
+            responder.respond(.error(malformed ? .invalidRequest("the path has a broken percent escape") : .notFound))
+            return
+        }
+        if let name = route.pool, self.pools[name] == nil {
+            responder.respond(.error(.poolNotFound(name)))
             return
         }
         guard route.allowedMethods.contains(request.method) else {

@@ -45,11 +45,18 @@ enum RequestBody {
         return object
     }
 
+    /// Whether `contentType` is JSON (`application/json` or `application/…+json`) in UTF-8, the only
+    /// encoding JSON has.
     private static func isJSON(_ contentType: String) -> Bool {
-        let mediaType = String(contentType.split(separator: ";", maxSplits: 1).first ?? "")
-            .filter { $0 != " " && $0 != "\t" }
-            .lowercased()
-        return mediaType == "application/json" || (mediaType.hasPrefix("application/") && mediaType.hasSuffix("+json"))
+        let parts = contentType.lowercased().split(separator: ";").map { $0.filter { $0 != " " && $0 != "\t" } }
+        guard let mediaType = parts.first,
+            mediaType == "application/json" || (mediaType.hasPrefix("application/") && mediaType.hasSuffix("+json"))
+        else {
+            return false
+        }
+        return parts.dropFirst().allSatisfy {
+            !$0.hasPrefix("charset=") || $0 == "charset=utf-8" || $0 == "charset=\"utf-8\""
+        }
     }
 }
 

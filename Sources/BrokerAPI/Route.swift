@@ -10,6 +10,18 @@ enum Route: Equatable {
     case session(pool: String?, id: String)
     case action(pool: String?, id: String, action: SessionAction)
 
+    /// Ids that `/sessions/{id}` cannot reach because a route of the same name is there.
+    static let reservedIDs: Set<String> = ["lease", "count"]
+
+    /// The pool the route names, if any; nil is the default pool.
+    var pool: String? {
+        switch self {
+        case .health, .readiness, .stats: nil
+        case .sessions(let pool), .lease(let pool), .count(let pool): pool
+        case .session(let pool, _), .action(let pool, _, _): pool
+        }
+    }
+
     /// The methods this route answers, for `405` and `Allow`.
     var allowedMethods: [String] {
         switch self {
@@ -102,6 +114,11 @@ enum PercentDecoding {
             }
         }
         return String(validating: output, as: UTF8.self)
+    }
+
+    /// Whether `path` has a `%` not followed by two hexadecimal digits, or escapes that are not UTF-8.
+    static func hasBrokenEscape(_ path: String) -> Bool {
+        path.utf8.split(separator: UInt8(ascii: "/")).contains { self.decode($0) == nil }
     }
 
     /// Encodes everything but unreserved characters, for putting an id into a `Location` path.

@@ -45,6 +45,10 @@ public enum BrokerMain {
         let logger = Logger(label: "broker")
         logger.info("configuration", configuration.summary)
 
+        // Signals are caught before the service starts, so that a SIGTERM sent as soon as the
+        // start-up line appears is never lost.
+        let termination = TerminationSignals()
+
         let service: BrokerService
         do {
             service = try BrokerService(configuration: configuration, logger: logger)
@@ -57,28 +61,35 @@ public enum BrokerMain {
             return 1
         }
 
-        self.waitForTerminationSignal()
+        termination.wait()
         service.shutdown()
         return 0
     }
 
-    /// Blocks until SIGTERM or SIGINT arrives.
-    private static func waitForTerminationSignal() {
-        let received = DispatchSemaphore(value: 0)
-        let queue = DispatchQueue(label: "signals")
-        var sources: [DispatchSourceSignal] = []
-        for signalNumber in [SIGTERM, SIGINT] {
-            signal(signalNumber, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: queue)
-            source.setEventHandler { received.signal() }
-            source.resume()
-            sources.append(source)
-        }
-        received.wait()
-        sources.forEach { $0.cancel() }
-    }
-
     private static func fail(_ message: String) {
         FileHandle.standardError.write(Data("session-broker: \(message)\n".utf8))
+    }
+}
+
+/// Holds SIGTERM and SIGINT for ``wait()`` from the moment it is created.
+///
+/// The signals are blocked in the creating thread, and so in every thread started after it, and
+/// taken with `sigwait`: one sent at any moment, even during start-up, is kept until ``wait()``.
+/// Create it BEFORE any other thread starts.
+private struct TerminationSignals {
+    private var signals = sigset_t()
+
+    init() {
+        sigemptyset(&self.signals)
+        sigaddset(&self.signals, SIGTERM)
+        sigaddset(&self.signals, SIGINT)
+        pthread_sigmask(SIG_BLOCK, &self.signals, nil)
+    }
+
+    /// Blocks until SIGTERM or SIGINT arrives.
+    func wait() {
+        var signals = self.signals
+        var received: Int32 = 0
+        while sigwait(&signals, &received) != 0 {}
     }
 }

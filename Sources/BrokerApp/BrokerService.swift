@@ -71,7 +71,7 @@ public final class BrokerService: Sendable {
             "broker started",
             [
                 "store": self.store.description,
-                "address": "\(self.configuration.host):\(port)",
+                "address": Configuration.address(host: self.configuration.host, port: port),
                 "pools": self.configuration.pools.map { "\($0.name)=\($0.collection)" }.joined(separator: ","),
             ]
         )

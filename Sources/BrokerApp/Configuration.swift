@@ -3,6 +3,10 @@ import Logging
 import SQLiteStore
 import SessionCore
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// Everything the broker can be told, with its defaults.
 ///
 /// Sources apply in this order, each overriding the one before: these defaults, a JSON file
@@ -26,6 +30,26 @@ public struct Configuration: Sendable {
     public var pools = [PoolConfiguration.default]
 
     public init() {}
+
+    /// Checks that `text` is a numeric IPv4 or IPv6 address, which is what the server binds.
+    ///
+    /// - Throws: ``ConfigurationError`` naming `key` otherwise.
+    static func checkHost(_ text: String, key: String) throws(ConfigurationError) -> String {
+        var address4 = in_addr()
+        var address6 = in6_addr()
+        guard inet_pton(AF_INET, text, &address4) == 1 || inet_pton(AF_INET6, text, &address6) == 1 else {
+            throw ConfigurationError(
+                key: key,
+                "\"\(text)\" is not a numeric IPv4 or IPv6 address, such as 127.0.0.1 or ::1"
+            )
+        }
+        return text
+    }
+
+    /// `host:port`, with brackets around an IPv6 host.
+    static func address(host: String, port: Int) -> String {
+        host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)"
+    }
 
     /// The configuration as a JSON object for the start-up log, without secrets.
     public var summary: LogMetadata {

@@ -30,7 +30,7 @@ enum ConfigurationFile {
     static func apply(_ object: JSONObject, to configuration: inout Configuration) throws(ConfigurationError) {
         var reader = ObjectReader(object, path: "")
         if let host = try reader.string("host") {
-            configuration.host = host
+            configuration.host = try Configuration.checkHost(host, key: reader.keyPath("host"))
         }
         if let port = try reader.integer("port", in: 0...65535) {
             configuration.port = Int(port)

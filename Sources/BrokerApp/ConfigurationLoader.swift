@@ -76,7 +76,7 @@ public enum ConfigurationLoader {
         func apply(_ text: String, key: String, to configuration: inout Configuration) throws(ConfigurationError) {
             switch self {
             case .host:
-                configuration.host = text
+                configuration.host = try Configuration.checkHost(text, key: key)
             case .port:
                 configuration.port = try Self.integer(text, key: key, in: 0...65535)
             case .sqlitePath:

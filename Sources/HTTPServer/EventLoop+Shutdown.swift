@@ -2,7 +2,8 @@ import Glibc
 import Logging
 
 extension EventLoop {
-    /// Stops accepting, closes idle connections and lets those with a request in flight finish. ON THE LOOP THREAD.
+    /// Stops accepting, closes idle connections and lets those with a request in flight or arriving finish.
+    /// ON THE LOOP THREAD.
     func beginDraining(deadline: UInt64) {
         guard !self.isDraining else {
             return
@@ -19,6 +20,9 @@ extension EventLoop {
             switch connection.state {
             case .awaitingResponse, .closingAfterWrite:
                 // The response (or the rest of it) still goes out, then the connection closes.
+                continue
+            case .reading where connection.parser.isReadingBody || connection.parser.bufferedByteCount > 0:
+                // A request is arriving: it is answered, with `Connection: close`, if it completes in time.
                 continue
             case .reading:
                 if connection.hasPendingOutput {

@@ -19,8 +19,7 @@ struct SQLFilter {
             case .equals(let value): choices = [value]
             case .oneOf(let values): choices = values
             }
-            let alternatives = choices.map { self.condition(path: condition.path, equals: $0, names: names) }
-            self.fragments.append(alternatives.isEmpty ? "0" : "(" + alternatives.joined(separator: " OR ") + ")")
+            self.fragments.append(self.condition(path: condition.path, oneOf: Choices(choices), names: names))
         }
     }
 
@@ -44,65 +43,78 @@ struct SQLFilter {
         return text
     }
 
-    /// SQL testing that the value at `path` equals `value`; each `?` is one new parameter.
-    private mutating func condition(path: FieldPath, equals value: JSONValue, names: PoolFields) -> String {
+    /// SQL testing that the value at `path` equals one of `choices`; each `?` is one new parameter.
+    ///
+    /// Values are grouped by kind into `IN` lists, so that a long `$in` stays one shallow expression.
+    private mutating func condition(path: FieldPath, oneOf choices: Choices, names: PoolFields) -> String {
         switch path.root {
         case "_id":
-            guard path.segments.count == 1, case .string(let text) = value else {
+            guard path.segments.count == 1, !choices.strings.isEmpty else {
                 return "0"
             }
-            self.parameters.append(.text(text))
-            return "id = ?"
+            return "id IN (\(self.list(choices.strings.map { .text($0) })))"
         case let root where names.managed.contains(root):
-            return self.managedCondition(column: Self.column(for: root, names: names), path: path, value: value)
+            // Managed fields are scalars: nothing lies below them, so only null matches a deeper path.
+            guard path.segments.count == 1 else {
+                return choices.includesNull ? "1" : "0"
+            }
+            return self.managedCondition(column: Self.column(for: root, names: names), oneOf: choices)
         default:
-            return self.documentCondition(path: path, value: value)
+            return self.documentCondition(path: path, oneOf: choices)
         }
     }
 
-    private mutating func managedCondition(column: String, path: FieldPath, value: JSONValue) -> String {
-        // Managed fields are scalars: nothing lies below them, so only null matches a deeper path.
-        guard path.segments.count == 1 else {
-            return value == .null ? "1" : "0"
+    private mutating func managedCondition(column: String, oneOf choices: Choices) -> String {
+        var alternatives: [String] = []
+        if choices.includesNull {
+            alternatives.append("\(column) IS NULL")
         }
-        switch (column, value) {
-        case (_, .null):
-            return "\(column) IS NULL"
-        case ("active", .bool(let flag)):
-            return "active IS \(flag ? 1 : 0)"
-        case ("count_use", .int(let number)), ("count_success", .int(let number)):
-            self.parameters.append(.integer(number))
-            return "\(column) = ?"
-        case ("count_use", .double(let number)), ("count_success", .double(let number)):
-            self.parameters.append(.real(number))
-            return "\(column) = ?"
+        switch column {
+        case "active":
+            alternatives += choices.booleans.map { "active IS \($0 ? 1 : 0)" }
+        case "count_use", "count_success":
+            if !choices.numbers.isEmpty {
+                alternatives.append("\(column) IN (\(self.list(choices.numbers)))")
+            }
         default:
-            // Times are dates and never equal a JSON scalar; the other pairs differ in type.
-            return "0"
+            // Times are dates and never equal a JSON scalar.
+            break
         }
+        return Self.either(alternatives)
     }
 
-    private mutating func documentCondition(path: FieldPath, value: JSONValue) -> String {
-        let jsonPath = "$" + path.segments.map { ".\"\($0)\"" }.joined()
-        switch value {
-        case .null:
-            self.parameters.append(.text(jsonPath))
-            return "coalesce(json_type(doc, ?), 'null') = 'null'"
-        case .bool(let flag):
-            self.parameters.append(.text(jsonPath))
-            return "json_type(doc, ?) = '\(flag ? "true" : "false")'"
-        case .string(let text):
-            self.parameters += [.text(jsonPath), .text(jsonPath), .text(text)]
-            return "(json_type(doc, ?) = 'text' AND json_extract(doc, ?) = ?)"
-        case .int(let number):
-            self.parameters += [.text(jsonPath), .text(jsonPath), .integer(number)]
-            return "(json_type(doc, ?) IN ('integer', 'real') AND json_extract(doc, ?) = ?)"
-        case .double(let number):
-            self.parameters += [.text(jsonPath), .text(jsonPath), .real(number)]
-            return "(json_type(doc, ?) IN ('integer', 'real') AND json_extract(doc, ?) = ?)"
-        case .array, .object:
-            preconditionFailure("LeaseFilter admits only scalars")
+    private mutating func documentCondition(path: FieldPath, oneOf choices: Choices) -> String {
+        let jsonPath = SQLiteValue.text("$" + path.segments.map { ".\"\($0)\"" }.joined())
+        var alternatives: [String] = []
+        if !choices.strings.isEmpty {
+            self.parameters += [jsonPath, jsonPath]
+            let values = self.list(choices.strings.map { .text($0) })
+            alternatives.append("(json_type(doc, ?) = 'text' AND json_extract(doc, ?) IN (\(values)))")
         }
+        if !choices.numbers.isEmpty {
+            self.parameters += [jsonPath, jsonPath]
+            let values = self.list(choices.numbers)
+            alternatives.append("(json_type(doc, ?) IN ('integer', 'real') AND json_extract(doc, ?) IN (\(values)))")
+        }
+        for flag in choices.booleans {
+            self.parameters.append(jsonPath)
+            alternatives.append("json_type(doc, ?) = '\(flag ? "true" : "false")'")
+        }
+        if choices.includesNull {
+            self.parameters.append(jsonPath)
+            alternatives.append("coalesce(json_type(doc, ?), 'null') = 'null'")
+        }
+        return Self.either(alternatives)
+    }
+
+    /// Appends `values` as parameters and returns their placeholders, `?, ?, …`.
+    private mutating func list(_ values: [SQLiteValue]) -> String {
+        self.parameters += values
+        return Array(repeating: "?", count: values.count).joined(separator: ", ")
+    }
+
+    private static func either(_ alternatives: [String]) -> String {
+        alternatives.isEmpty ? "0" : "(" + alternatives.joined(separator: " OR ") + ")"
     }
 
     private static func column(for field: String, names: PoolFields) -> String {
@@ -112,6 +124,27 @@ struct SQLFilter {
         case names.nextUse: "next_use"
         case names.countUse: "count_use"
         default: "count_success"
+        }
+    }
+}
+
+/// The values of one condition, grouped by kind.
+private struct Choices {
+    var strings: [String] = []
+    var numbers: [SQLiteValue] = []
+    var booleans: Set<Bool> = []
+    var includesNull = false
+
+    init(_ values: [JSONValue]) {
+        for value in values {
+            switch value {
+            case .string(let text): self.strings.append(text)
+            case .int(let number): self.numbers.append(.integer(number))
+            case .double(let number): self.numbers.append(.real(number))
+            case .bool(let flag): self.booleans.insert(flag)
+            case .null: self.includesNull = true
+            case .array, .object: preconditionFailure("LeaseFilter admits only scalars")
+            }
         }
     }
 }

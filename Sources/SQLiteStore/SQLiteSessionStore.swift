@@ -129,7 +129,7 @@ public final class SQLiteSessionStore: SessionStore {
         let table = self.tables.table(for: pool)
         self.worker.submit(
             { database, _ throws(StoreError) in
-                try database.statement(table.delete).run([.text(id)])
+                try database.statement(table.delete).run(SessionTable.idParameters(id))
                 guard database.changes > 0 else {
                     throw StoreError(.notFound, "no session \(id)")
                 }
@@ -183,7 +183,8 @@ public final class SQLiteSessionStore: SessionStore {
         completion: @escaping StoreCompletion<Session>
     ) {
         self.modify(id: id, in: pool, completion: completion) { session, now in
-            session.countSuccess = (session.countSuccess ?? 0) &+ count
+            let (sum, overflow) = (session.countSuccess ?? 0).addingReportingOverflow(count)
+            session.countSuccess = overflow ? Int64.max : sum
             if let nextUseDelay {
                 session.extendHold(until: now.adding(milliseconds: nextUseDelay.milliseconds))
             }
@@ -240,8 +241,8 @@ public final class SQLiteSessionStore: SessionStore {
                 statistics.inactive = query.int64(1)
                 statistics.available = query.int64(2)
                 statistics.cooling = statistics.total - statistics.inactive - statistics.available
-                statistics.countUse = query.int64(3)
-                statistics.countSuccess = query.int64(4)
+                statistics.countUse = query.clampedInt64(3)
+                statistics.countSuccess = query.clampedInt64(4)
                 return statistics
             },
             completion: completion
@@ -288,7 +289,7 @@ public final class SQLiteSessionStore: SessionStore {
         -> Session
     {
         let statement = try database.statement(table.selectByID)
-        try statement.bind([.text(id)])
+        try statement.bind(SessionTable.idParameters(id))
         guard try statement.step() else {
             throw StoreError(.notFound, "no session \(id)")
         }

@@ -33,10 +33,24 @@ final class SQLiteStatement {
             case .null: result = sqlite3_bind_null(self.raw, index)
             case .integer(let number): result = sqlite3_bind_int64(self.raw, index, number)
             case .real(let number): result = sqlite3_bind_double(self.raw, index, number)
-            case .text(let text): result = sqlite3_bind_text(self.raw, index, text, -1, Self.transient)
+            case .text(let text): result = self.bind(text, at: index)
             }
             guard result == SQLITE_OK else {
                 throw self.database.error(result)
+            }
+        }
+    }
+
+    /// Binds `text` with its byte length, so that a NUL inside it is kept rather than ending it.
+    private func bind(_ text: String, at index: Int32) -> Int32 {
+        var text = text
+        return text.withUTF8 { buffer in
+            // An empty buffer may have no address, which SQLite would take for NULL.
+            guard let base = buffer.baseAddress, !buffer.isEmpty else {
+                return sqlite3_bind_text(self.raw, index, "", 0, Self.transient)
+            }
+            return base.withMemoryRebound(to: CChar.self, capacity: buffer.count) {
+                sqlite3_bind_text(self.raw, index, $0, Int32(buffer.count), Self.transient)
             }
         }
     }
@@ -68,6 +82,15 @@ final class SQLiteStatement {
 
     func int64(_ column: Int32) -> Int64 {
         sqlite3_column_int64(self.raw, column)
+    }
+
+    /// A number read as a double and clamped to the range of `Int64`, for sums that may exceed it.
+    func clampedInt64(_ column: Int32) -> Int64 {
+        let value = sqlite3_column_double(self.raw, column)
+        if value >= 9_223_372_036_854_775_807 {
+            return Int64.max
+        }
+        return value <= -9_223_372_036_854_775_808 ? Int64.min : Int64(value)
     }
 
     func optionalInt64(_ column: Int32) -> Int64? {

@@ -54,12 +54,26 @@ struct SessionTable: Sendable {
         """
     }
 
+    /// The session whose id is `?1`, or else the ObjectId whose lowercase hex is `?2`.
     var selectByID: String {
-        "SELECT \(Self.columns) FROM \(self.quoted) WHERE id = ?1"
+        "SELECT \(Self.columns) FROM \(self.quoted) WHERE \(Self.idMatch) ORDER BY id = ?1 DESC LIMIT 1"
     }
 
+    /// Deletes the session ``selectByID`` finds.
     var delete: String {
-        "DELETE FROM \(self.quoted) WHERE id = ?1"
+        """
+        DELETE FROM \(self.quoted) WHERE rowid = (
+            SELECT rowid FROM \(self.quoted) WHERE \(Self.idMatch) ORDER BY id = ?1 DESC LIMIT 1
+        )
+        """
+    }
+
+    /// A path id finds a string `_id` of the same text, or an ObjectId written in either case.
+    private static let idMatch = "(id = ?1 OR (id = ?2 AND object_id = 1))"
+
+    /// The parameters `?1` and `?2` of ``selectByID`` and ``delete`` for a path id.
+    static func idParameters(_ id: String) -> [SQLiteValue] {
+        [.text(id), .text(ObjectID(hex: id)?.hex ?? id)]
     }
 
     /// Marks held sessions whose `next_use` has come (`?1` = now) as ready.
@@ -73,7 +87,8 @@ struct SessionTable: Sendable {
     /// then the filter's parameters.
     func lease(filter: SQLFilter) -> String {
         """
-        UPDATE \(self.quoted) SET last_use = ?1, next_use = ?2, ready = ?3, count_use = coalesce(count_use, 0) + ?4
+        UPDATE \(self.quoted) SET last_use = ?1, next_use = ?2, ready = ?3,
+            count_use = min(coalesce(count_use, 0), 9223372036854775807 - ?4) + ?4
         WHERE rowid = (
             SELECT rowid FROM \(self.quoted) WHERE ready = 1 AND active IS NOT 0\(filter.clause(firstParameter: 5))
             ORDER BY last_use LIMIT 1
@@ -103,12 +118,12 @@ struct SessionTable: Sendable {
         """
     }
 
-    /// Totals for monitoring; `?1` = now.
+    /// Totals for monitoring; `?1` = now. Counter sums use `total()`, which cannot overflow.
     func statistics(filter: SQLFilter) -> String {
         """
         SELECT count(*), coalesce(sum(active IS 0), 0),
             coalesce(sum(active IS NOT 0 AND (next_use IS NULL OR next_use <= ?1)), 0),
-            coalesce(sum(count_use), 0), coalesce(sum(count_success), 0)
+            total(count_use), total(count_success)
         FROM \(self.quoted) WHERE 1\(filter.clause(firstParameter: 2))
         """
     }

@@ -25,6 +25,9 @@ public struct LeaseFilter: Sendable, Equatable {
     /// The most values one `$in` may list.
     public static let maximumChoices = 1000
 
+    /// The most conditions one filter may have.
+    public static let maximumConditions = 32
+
     public init(conditions: [Condition]) {
         self.conditions = conditions
     }
@@ -35,6 +38,9 @@ public struct LeaseFilter: Sendable, Equatable {
     public init(json: JSONValue) throws(InputError) {
         guard case .object(let object) = json else {
             throw InputError(.invalidFilter, "filter must be an object, not \(json.kindName)")
+        }
+        guard object.members.count <= Self.maximumConditions else {
+            throw InputError(.invalidFilter, "a filter may have at most \(Self.maximumConditions) conditions")
         }
         var conditions: [Condition] = []
         for member in object.members {

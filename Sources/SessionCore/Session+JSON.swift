@@ -1,4 +1,7 @@
 extension Session {
+    /// The longest `_id` accepted, in UTF-8 bytes, so that every id fits in a request line as a path.
+    public static let maximumIDLength = 512
+
     /// Reads a document a client sent to be stored.
     ///
     /// `_id`, when present, must be a string and is kept as a string id; without it a new ObjectId
@@ -13,8 +16,8 @@ extension Session {
         case nil:
             self.init(id: .objectID(.generate()))
         case .string(let text)?:
-            guard !text.isEmpty else {
-                throw .field("_id", "must not be empty")
+            guard !text.isEmpty, text.utf8.count <= Self.maximumIDLength else {
+                throw .field("_id", "must have 1 to \(Self.maximumIDLength) bytes")
             }
             self.init(id: .string(text))
         case let other?:
@@ -87,15 +90,31 @@ extension Session {
         }
     }
 
+    /// Checks every member name in `value`, at any depth, against the rules of ``FieldPath`` segments.
+    static func checkNames(in value: JSONValue, prefix: String) throws(InputError) {
+        switch value {
+        case .object(let object):
+            try self.checkNames(of: object, prefix: prefix)
+        case .array(let elements):
+            for element in elements {
+                try self.checkNames(in: element, prefix: prefix)
+            }
+        default:
+            return
+        }
+    }
+
     private static func checkNames(of object: JSONObject, prefix: String) throws(InputError) {
         for member in object.members {
             let path = prefix.isEmpty ? member.key : "\(prefix).\(member.key)"
-            guard !member.key.isEmpty, !member.key.hasPrefix("$"), !member.key.contains(".") else {
-                throw .field(path, "field names must not be empty, start with '$' or contain '.'")
+            let forbidden = member.key.unicodeScalars.contains { $0 == "." || $0 == "\"" || $0.value < 0x20 }
+            guard !member.key.isEmpty, !member.key.hasPrefix("$"), !forbidden else {
+                throw .field(
+                    path,
+                    "field names must not be empty, start with '$' or hold '.', '\"' or control characters"
+                )
             }
-            if case .object(let child) = member.value {
-                try self.checkNames(of: child, prefix: path)
-            }
+            try self.checkNames(in: member.value, prefix: path)
         }
     }
 

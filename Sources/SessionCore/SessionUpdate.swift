@@ -21,6 +21,7 @@ public struct SessionUpdate: Sendable, Equatable {
                     if path.segments == [names.session] {
                         try Session.checkPayload(assignment.value, field: names.session)
                     }
+                    try Session.checkNames(in: assignment.value, prefix: path.description)
                     self.set.append((path, assignment.value))
                 }
             case "unset":

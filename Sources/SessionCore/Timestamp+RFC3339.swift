@@ -1,4 +1,8 @@
 extension Timestamp {
+    /// The times RFC 3339 can write: years 0000 to 9999, in UTC.
+    public static let representable =
+        Timestamp(milliseconds: -62_167_219_200_000)...Timestamp(milliseconds: 253_402_300_799_999)
+
     /// The time as RFC 3339 in UTC with milliseconds, such as `2026-12-04T15:16:23.514Z`.
     public var rfc3339: String {
         let millis = Int(((self.milliseconds % 1000) + 1000) % 1000)
@@ -85,7 +89,13 @@ extension Timestamp {
 
         let days = Int64(Self.days(fromCivilYear: year, month: month, day: day))
         let seconds = days * 86_400 + Int64(hour * 3600 + minute * 60 + min(second, 59)) - Int64(offsetMinutes * 60)
-        self.init(milliseconds: seconds * 1000 + Int64(millis))
+        let time = Timestamp(milliseconds: seconds * 1000 + Int64(millis))
+
+        // A zone offset can push a date past the four-digit years that RFC 3339 can write back.
+        guard Self.representable.contains(time) else {
+            return nil
+        }
+        self = time
     }
 
     private static func digits(_ bytes: [UInt8], _ start: Int, _ count: Int) -> Int? {

@@ -133,3 +133,61 @@ import Testing
         #expect(figures?["count_success"] == .int(3))
     }
 }
+
+@Suite struct InputEdgeTests {
+    @Test func reservedAndOverlongIDsAreRefusedOnCreate() throws {
+        let broker = try LiveBroker()
+        defer { broker.shutdown() }
+
+        for id in ["lease", "count", String(repeating: "x", count: 513)] {
+            let refused = try broker.request("POST", "/sessions", json: #"{"_id": "\#(id)"}"#)
+            #expect(refused.status == 400, "\(id.prefix(10))")
+            #expect(refused.errorCode == "invalid_request")
+        }
+        #expect(try broker.request("POST", "/sessions", json: #"{"_id": "leases"}"#).status == 201)
+    }
+
+    @Test func jsonInAnotherCharsetIsRefused() throws {
+        let broker = try LiveBroker()
+        defer { broker.shutdown() }
+
+        let latin1 = try broker.request(
+            "POST",
+            "/sessions",
+            json: "{}",
+            headers: [("Content-Type", "application/json; charset=latin1")]
+        )
+        let utf8 = try broker.request(
+            "POST",
+            "/sessions",
+            json: "{}",
+            headers: [("Content-Type", "application/json; charset=UTF-8")]
+        )
+        let bare = try broker.request("POST", "/sessions/lease", json: "{}", headers: [("Content-Type", "text/plain")])
+
+        #expect(latin1.status == 415)
+        #expect(utf8.status == 201)
+        #expect(bare.status == 415)
+    }
+
+    @Test func brokenEscapesAre400AndUnknownPoolsWinOverMethods() throws {
+        let broker = try LiveBroker()
+        defer { broker.shutdown() }
+
+        let broken = try broker.request("GET", "/sessions/50%")
+        #expect(broken.status == 400)
+        #expect(broken.errorCode == "invalid_request")
+
+        let unknownPool = try broker.request("PUT", "/pools/nope/sessions")
+        #expect(unknownPool.status == 404)
+        #expect(unknownPool.errorCode == "pool_not_found")
+    }
+
+    @Test func uppercaseHexFindsAnObjectID() throws {
+        let broker = try LiveBroker()
+        defer { broker.shutdown() }
+        let id = try #require(try broker.request("POST", "/sessions", json: "{}").string("_id"))
+
+        #expect(try broker.request("GET", "/sessions/\(id.uppercased())").string("_id") == id)
+    }
+}

@@ -8,6 +8,7 @@ final class BrokerProcess {
     let process = Process()
     let port: Int
     private let errors = Pipe()
+    private let exited = DispatchSemaphore(value: 0)
 
     /// The executable built next to this test bundle.
     static var executable: URL {
@@ -22,6 +23,7 @@ final class BrokerProcess {
         self.process.currentDirectoryURL = directory
         self.process.standardError = self.errors
         self.process.standardOutput = FileHandle.nullDevice
+        self.process.terminationHandler = { [exited] _ in exited.signal() }
         try self.process.run()
 
         // The start-up line names the address; reading stops at end of file if the broker exits.
@@ -42,11 +44,16 @@ final class BrokerProcess {
         self.port = port
     }
 
-    /// Sends `signal` and waits for the process to end; returns its termination status.
+    /// Sends `signal` and waits up to ten seconds for the process to end; returns its termination
+    /// status, or nil when it had to be killed because it did not end.
     @discardableResult
-    func stop(signal: Int32) -> Int32 {
+    func stop(signal: Int32) -> Int32? {
         kill(self.process.processIdentifier, signal)
-        self.process.waitUntilExit()
+        guard self.exited.wait(timeout: .now() + 10) == .success else {
+            kill(self.process.processIdentifier, SIGKILL)
+            self.exited.wait()
+            return nil
+        }
         return self.process.terminationStatus
     }
 

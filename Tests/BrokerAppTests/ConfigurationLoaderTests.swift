@@ -110,6 +110,11 @@ import Testing
         let port = try #require(self.error(environment: ["BROKER_PORT": "eighty"]))
         #expect(port.key == "BROKER_PORT")
 
+        let host = try #require(self.error(environment: ["BROKER_HOST": "not-a-host"]))
+        #expect(host.key == "BROKER_HOST")
+        #expect(try #require(self.error(flags: ["host": "999.1.1.1"])).key == "--host")
+        #expect(try ConfigurationLoader.load(flags: ["host": "::1"], environment: [:]).host == "::1")
+
         let level = try #require(self.error(flags: ["log-level": "verbose"]))
         #expect(level.key == "--log-level")
 

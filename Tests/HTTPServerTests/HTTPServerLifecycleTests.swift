@@ -55,6 +55,35 @@ struct HTTPServerLifecycleTests {
         #expect(logs.errors.isEmpty)
     }
 
+    @Test func shutdownLetsARequestStillArrivingFinish() throws {
+        let logs = SignallingLogHandler(signallingOn: "event loop draining")
+        let server = self.makeServer(handler: EchoHandler(), logs: logs)
+        let port = try server.start()
+
+        // The head is in and acknowledged with 100 Continue; the body has not been sent yet.
+        let client = try RawHTTPClient.connect(port: port)
+        defer { client.close() }
+        try client.send("PUT /upload HTTP/1.1\r\nHost: h\r\nContent-Length: 5\r\nExpect: 100-continue\r\n\r\n")
+        #expect(try client.readResponse(bodyExpected: false).status == 100)
+
+        let stopped = DispatchSemaphore(value: 0)
+        Thread {
+            server.shutdown(drainTimeout: .seconds(10))
+            stopped.signal()
+        }.start()
+        #expect(waitFor(logs.signalled))
+
+        // The body sent after shutdown began completes the request, which is answered before the close.
+        try client.send("hello")
+        let response = try client.readResponse()
+        #expect(response.status == 200)
+        #expect(response.bodyText.hasSuffix("hello"))
+        #expect(response.header("Connection") == "close")
+        #expect(try client.readUntilClosed().closed)
+        #expect(waitFor(stopped))
+        #expect(logs.errors.isEmpty)
+    }
+
     @Test func shutdownForceClosesAtTheDeadline() throws {
         let handler = ParkingHandler()
         let logs = SignallingLogHandler()

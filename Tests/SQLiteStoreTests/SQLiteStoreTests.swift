@@ -7,10 +7,14 @@ import Testing
 @Suite struct SQLiteStoreTests {
     let clock = ManualClock()
     let pool = PoolConfiguration.default
-    let store: SQLiteSessionStore
+    let owner: StoreOwner
+
+    var store: SQLiteSessionStore {
+        self.owner.store
+    }
 
     init() throws {
-        self.store = try SQLiteSessionStore(path: ":memory:", clock: self.clock)
+        self.owner = StoreOwner(try SQLiteSessionStore(path: ":memory:", clock: self.clock))
         try self.store.prepare(pools: [self.pool])
     }
 
@@ -230,6 +234,62 @@ import Testing
         #expect(figures.available == 0)
     }
 
+    @Test func idsAreStoredExactlyEvenWithANULInside() async throws {
+        _ = try await self.add("a\u{0}b")
+
+        #expect(try await self.store.find(id: "a\u{0}b", in: self.pool).id == .string("a\u{0}b"))
+        await #expect(throws: StoreError.self) { _ = try await self.store.find(id: "a", in: self.pool) }
+        _ = try await self.add("a\u{0}c")
+    }
+
+    @Test func objectIDsAreFoundWhateverTheCaseOfTheirHex() async throws {
+        let objectID = ObjectID(hex: "6b12f45caf26415982d8554e")!
+        _ = try await self.store.insert(Session(id: .objectID(objectID)), into: self.pool)
+        _ = try await self.add("6B12F45CAF26415982D8554F")
+
+        #expect(try await self.store.find(id: "6B12F45CAF26415982D8554E", in: self.pool).id == .objectID(objectID))
+        // A string id matches only its own text.
+        await #expect(throws: StoreError.self) {
+            _ = try await self.store.find(id: "6b12f45caf26415982d8554f", in: self.pool)
+        }
+        try await self.store.delete(id: "6B12F45CAF26415982D8554E", in: self.pool)
+        await #expect(throws: StoreError.self) { _ = try await self.store.find(id: objectID.hex, in: self.pool) }
+    }
+
+    @Test func countersSaturateInsteadOfOverflowing() async throws {
+        let nearMaximum = Int64.max - 10
+        for id in ["a", "b"] {
+            _ = try await self.store.insert(
+                Session(id: .string(id), countUse: nearMaximum, countSuccess: nearMaximum),
+                into: self.pool
+            )
+        }
+
+        let leased = try #require(try await self.store.lease(LeaseRequest(countUse: 1000), in: self.pool).session)
+        let succeeded = try await self.store.recordSuccess(id: "a", count: 1000, in: self.pool)
+        let figures = try await self.store.statistics(in: self.pool)
+
+        #expect(leased.countUse == Int64.max)
+        #expect(succeeded.countSuccess == Int64.max)
+        #expect(figures.countUse == Int64.max)
+        #expect(figures.countSuccess == Int64.max)
+    }
+
+    @Test func longInListsStayOneShallowExpression() async throws {
+        _ = try await self.add("x", JSONObject(["k": .int(999)]))
+        _ = try await self.add("y", JSONObject(["k": .string("s998")]))
+        let numbers = (0..<1000).map { JSONValue.int(Int64($0)) }
+        let mixed = (0..<1000).map { $0 % 2 == 0 ? JSONValue.string("s\($0)") : JSONValue.double(Double($0)) }
+
+        for (choices, expected) in [(numbers, "x"), (mixed, "y")] {
+            let filter = try LeaseFilter(
+                json: .object(JSONObject(["k": .object(JSONObject(["$in": .array(choices)]))]))
+            )
+            let outcome = try await self.store.lease(LeaseRequest(filter: filter), in: self.pool)
+            #expect(outcome.session?.id == .string(expected))
+        }
+    }
+
     @Test func leaseIsServedByTheReadyIndexWhateverIsHeld() async throws {
         let filter = SQLFilter(.all, names: self.pool.fields)
         let table = SessionTable(collection: self.pool.collection)
@@ -237,5 +297,18 @@ import Testing
 
         #expect(plan.contains { $0.contains("sessions_ready_last_use") })
         #expect(!plan.contains { $0.contains("SCAN sessions") && !$0.contains("INDEX") })
+    }
+}
+
+/// Closes its store, and so ends the store's thread, when the test that made it is done.
+final class StoreOwner: Sendable {
+    let store: SQLiteSessionStore
+
+    init(_ store: SQLiteSessionStore) {
+        self.store = store
+    }
+
+    deinit {
+        self.store.close()
     }
 }

@@ -41,6 +41,16 @@ import Testing
         }
     }
 
+    @Test func limitsTheNumberOfConditions() throws {
+        let allowed = JSONObject((0..<32).map { JSONObject.Member(key: "k\($0)", value: .int(1)) })
+        #expect(try LeaseFilter(json: .object(allowed)).conditions.count == 32)
+
+        let tooMany = JSONObject((0..<33).map { JSONObject.Member(key: "k\($0)", value: .int(1)) })
+        #expect(throws: InputError(.invalidFilter, "a filter may have at most 32 conditions")) {
+            try LeaseFilter(json: .object(tooMany))
+        }
+    }
+
     @Test func matchesLikeMongoDBEquality() throws {
         let document = try #require(
             try JSONParser.parse(#"{"session": {"region": "eu", "n": 2}, "flag": false}"#).objectValue

@@ -1,6 +1,9 @@
 import SessionCore
 import Testing
 
+/// The message for a member name that breaks the naming rules.
+private let badName = #"field names must not be empty, start with '$' or hold '.', '"' or control characters"#
+
 @Suite struct SessionDocumentTests {
     let names = PoolFields()
 
@@ -48,9 +51,11 @@ import Testing
         (#"{"next_use": 17}"#, "next_use: must be an RFC 3339 date-time string, not a number"),
         (#"{"count_use": -1}"#, "count_use: must not be negative"),
         (#"{"count_success": 1.5}"#, "count_success: must be an integer, not a number"),
-        (#"{"session": {"$set": 1}}"#, "session.$set: field names must not be empty, start with '$' or contain '.'"),
-        (#"{"a.b": 1}"#, "a.b: field names must not be empty, start with '$' or contain '.'"),
+        (#"{"session": {"$set": 1}}"#, "session.$set: " + badName),
+        (#"{"a.b": 1}"#, "a.b: " + badName),
         (#"{"session": 5}"#, "session: must be an object, not a number"),
+        (#"{"x": {"a\"b": 1}}"#, #"x.a"b: "# + badName),
+        (#"{"x": [{"$y": 1}]}"#, "x.$y: " + badName),
     ])
     func rejectsWronglyTypedManagedFieldsAndOperatorNames(text: String, message: String) throws {
         let document = try self.document(text)
@@ -122,6 +127,7 @@ import Testing
         (#"{"replace": {}}"#, #"replace: unknown field; an update has "set" and "unset""#),
         (#"{"unset": "a"}"#, "unset: must be an array of dotted paths"),
         (#"{"set": {"session": [1]}}"#, "session: must be an object, not an array"),
+        (#"{"set": {"x": {"$set": 1}}}"#, "x.$set: " + badName),
     ])
     func updateRejectsForbiddenPaths(text: String, message: String) throws {
         let document = try self.document(text)

@@ -21,7 +21,7 @@ import Testing
     @Test(arguments: [
         "2026-12-04T15:16:23", "2026-12-04", "2026-02-30T00:00:00Z", "2026-13-01T00:00:00Z",
         "2026-12-04T24:00:00Z", "2026-12-04T15:16:23.Z", "2026-12-04T15:16:23+0300", "not a date",
-        "2026-12-04T15:16:23Z ", "2025-02-29T00:00:00Z",
+        "2026-12-04T15:16:23Z ", "2025-02-29T00:00:00Z", "9999-12-31T23:00:00-05:00",
     ])
     func rejectsTextWithoutZoneOrImpossibleDate(text: String) {
         #expect(Timestamp(rfc3339: text) == nil)
