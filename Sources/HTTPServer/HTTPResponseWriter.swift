@@ -1,3 +1,5 @@
+import Logging
+
 /// Serialises responses into a connection's output buffer.
 ///
 /// Every response goes out as `HTTP/1.1`, with `Content-Length` (except 204 and 304), the cached `Date` line and,
@@ -85,9 +87,9 @@ enum HTTPResponseWriter {
     /// Builds an error response with the JSON body `{"error": code, "message": message}` that closes the connection.
     static func errorResponse(status: Int, code: String, message: String) -> HTTPResponse {
         var body = "{\"error\":"
-        self.appendJSONString(code, to: &body)
+        body += JSONText.quoted(code)
         body += ",\"message\":"
-        self.appendJSONString(message, to: &body)
+        body += JSONText.quoted(message)
         body += "}"
         return HTTPResponse(
             status: status,
@@ -193,24 +195,5 @@ enum HTTPResponseWriter {
             rest %= divisor
             divisor /= 10
         }
-    }
-
-    private static func appendJSONString(_ text: String, to out: inout String) {
-        out += "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where scalar.value < 0x20:
-                let hex = String(scalar.value, radix: 16)
-                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default:
-                out.unicodeScalars.append(scalar)
-            }
-        }
-        out += "\""
     }
 }

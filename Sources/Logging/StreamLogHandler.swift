@@ -64,39 +64,20 @@ public struct StreamLogHandler: LogHandler {
     /// Renders `event` as one JSON object with `time`, `level`, `logger`, `msg` and the metadata keys.
     public static func jsonLine(_ event: LogEvent, time: String) -> String {
         var parts = [
-            "\"time\":\(self.jsonString(time))",
-            "\"level\":\(self.jsonString(event.level.rawValue))",
-            "\"logger\":\(self.jsonString(event.label))",
-            "\"msg\":\(self.jsonString(event.message))",
+            "\"time\":\(JSONText.quoted(time))",
+            "\"level\":\(JSONText.quoted(event.level.rawValue))",
+            "\"logger\":\(JSONText.quoted(event.label))",
+            "\"msg\":\(JSONText.quoted(event.message))",
         ]
         for key in event.metadata.keys.sorted() {
-            parts.append("\(self.jsonString(key)):\(self.jsonString(event.metadata[key]!))")
+            parts.append("\(JSONText.quoted(key)):\(JSONText.quoted(event.metadata[key]!))")
         }
         return "{" + parts.joined(separator: ",") + "}"
     }
 
     private static func logfmtValue(_ value: String) -> String {
         let needsQuotes = value.isEmpty || value.contains { $0 == " " || $0 == "=" || $0 == "\"" || $0.isNewline }
-        return needsQuotes ? self.jsonString(value) : value
-    }
-
-    private static func jsonString(_ value: String) -> String {
-        var out = "\""
-        for scalar in value.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where scalar.value < 0x20:
-                out +=
-                    "\\u" + String(repeating: "0", count: 4 - String(scalar.value, radix: 16).count)
-                    + String(scalar.value, radix: 16)
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "\""
+        return needsQuotes ? JSONText.quoted(value) : value
     }
 
     private static func timestamp() -> String {
