@@ -23,6 +23,11 @@ struct SQLFilter {
         }
     }
 
+    /// Whether there is no condition at all.
+    var isEmpty: Bool {
+        self.fragments.isEmpty
+    }
+
     /// The condition as ` AND …`, numbering parameters from `firstParameter`; empty when there is none.
     func clause(firstParameter: Int) -> String {
         guard !self.fragments.isEmpty else {

@@ -68,12 +68,36 @@ final class SQLiteDatabase {
     }
 
     /// Resets every statement handed out since the last call, so that none keeps a read open
-    /// across the end of a savepoint or transaction.
+    /// across the end of a transaction.
     func resetStatements() {
         for statement in self.handedOut {
             statement.reset()
         }
         self.handedOut.removeAll(keepingCapacity: true)
+    }
+
+    /// Runs one statement that returns no rows through the statement cache, and resets it at once.
+    ///
+    /// For the statements every group runs (`BEGIN`, `COMMIT`), which would otherwise be parsed again
+    /// each time.
+    func run(_ sql: String) throws(StoreError) {
+        let statement = try self.statement(sql)
+        self.handedOut.removeLast()
+        defer { statement.reset() }
+        while try statement.step() {}
+    }
+
+    /// Tables whose held sessions were promoted in the current transaction; cleared by ``forgetPromotions()``.
+    private var promoted: Set<String> = []
+
+    /// Records that `table` is being promoted now; false when it already was in this transaction.
+    func beginPromotion(of table: String) -> Bool {
+        self.promoted.insert(table).inserted
+    }
+
+    /// Forgets the promotions made so far, at the start of a transaction or after a rollback.
+    func forgetPromotions() {
+        self.promoted.removeAll(keepingCapacity: true)
     }
 
     /// Rows changed by the last INSERT, UPDATE or DELETE.

@@ -148,7 +148,7 @@ public final class SQLiteSessionStore: SessionStore {
         let delay = request.nextUseDelay ?? pool.nextUseDelay
         self.worker.submit(
             { database, now throws(StoreError) in
-                try database.statement(table.promote).run([.integer(now.milliseconds)])
+                try Self.promote(table, at: now, in: database)
 
                 let next = now.adding(milliseconds: delay.milliseconds)
                 let lease = try database.statement(table.lease(filter: filter))
@@ -182,12 +182,9 @@ public final class SQLiteSessionStore: SessionStore {
         in pool: PoolConfiguration,
         completion: @escaping StoreCompletion<Session>
     ) {
-        self.modify(id: id, in: pool, completion: completion) { session, now in
-            let (sum, overflow) = (session.countSuccess ?? 0).addingReportingOverflow(count)
-            session.countSuccess = overflow ? Int64.max : sum
-            if let nextUseDelay {
-                session.extendHold(until: now.adding(milliseconds: nextUseDelay.milliseconds))
-            }
+        self.changeInPlace(id: id, in: pool, completion: completion) { table, now in
+            let until = nextUseDelay.map { SQLiteValue.integer(now.adding(milliseconds: $0.milliseconds).milliseconds) }
+            return (table.extendHold, [.integer(count), until ?? .null, .integer(now.milliseconds)])
         }
     }
 
@@ -197,8 +194,9 @@ public final class SQLiteSessionStore: SessionStore {
         in pool: PoolConfiguration,
         completion: @escaping StoreCompletion<Session>
     ) {
-        self.modify(id: id, in: pool, completion: completion) { session, now in
-            session.extendHold(until: now.adding(milliseconds: period.milliseconds))
+        self.changeInPlace(id: id, in: pool, completion: completion) { table, now in
+            let until = now.adding(milliseconds: period.milliseconds).milliseconds
+            return (table.extendHold, [.integer(0), .integer(until), .integer(now.milliseconds)])
         }
     }
 
@@ -208,8 +206,8 @@ public final class SQLiteSessionStore: SessionStore {
         in pool: PoolConfiguration,
         completion: @escaping StoreCompletion<Session>
     ) {
-        self.modify(id: id, in: pool, completion: completion) { session, _ in
-            session.active = active
+        self.changeInPlace(id: id, in: pool, completion: completion) { table, _ in
+            (table.setActive, [.integer(active ? 1 : 0)])
         }
     }
 
@@ -218,7 +216,7 @@ public final class SQLiteSessionStore: SessionStore {
         let filter = SQLFilter(pool.filter, names: pool.fields)
         self.worker.submit(
             { database, now throws(StoreError) in
-                try database.statement(table.promote).run([.integer(now.milliseconds)])
+                try Self.promote(table, at: now, in: database)
                 let count = try database.statement(table.countReady(filter: filter))
                 try count.bind(filter.parameters)
                 _ = try count.step()
@@ -262,6 +260,40 @@ public final class SQLiteSessionStore: SessionStore {
         self.worker.close()
     }
 
+    /// Marks the held sessions of `table` whose time has come as ready, once per transaction: every
+    /// operation of a transaction shares its time, so a second promotion would find nothing.
+    private static func promote(_ table: SessionTable, at now: Timestamp, in database: SQLiteDatabase)
+        throws(StoreError)
+    {
+        guard database.beginPromotion(of: table.name) else {
+            return
+        }
+        try database.statement(table.promote).run([.integer(now.milliseconds)])
+    }
+
+    /// Runs one `UPDATE … RETURNING` that `statement` builds for the row `id` names, and returns
+    /// the changed session. The statement takes the id as `?1` and `?2`, its own values from `?3`.
+    private func changeInPlace(
+        id: String,
+        in pool: PoolConfiguration,
+        completion: @escaping StoreCompletion<Session>,
+        statement: @escaping @Sendable (SessionTable, Timestamp) -> (sql: String, values: [SQLiteValue])
+    ) {
+        let table = self.tables.table(for: pool)
+        self.worker.submit(
+            { database, now throws(StoreError) in
+                let (sql, values) = statement(table, now)
+                let update = try database.statement(sql)
+                try update.bind(SessionTable.idParameters(id) + values)
+                guard try update.step() else {
+                    throw StoreError(.notFound, "no session \(id)")
+                }
+                return try update.session()
+            },
+            completion: completion
+        )
+    }
+
     /// Reads a session, lets `change` alter it, and writes it back, all in one operation.
     private func modify(
         id: String,
@@ -296,16 +328,6 @@ public final class SQLiteSessionStore: SessionStore {
         let session = try statement.session()
         while try statement.step() {}
         return session
-    }
-}
-
-extension Session {
-    /// Moves `next_use` to `time` unless it already lies later: a hold is never shortened.
-    mutating func extendHold(until time: Timestamp) {
-        if let current = self.nextUse, current >= time {
-            return
-        }
-        self.nextUse = time
     }
 }
 

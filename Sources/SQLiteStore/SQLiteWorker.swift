@@ -5,8 +5,9 @@ import SessionCore
 /// The one thread that owns the SQLite connection and runs every store operation.
 ///
 /// Operations queue up while a transaction commits; the next pass takes all of them (up to
-/// ``maximumBatch``) into one transaction, each inside its own savepoint, and answers them only
-/// after that transaction has committed. This is group commit: under load one WAL write
+/// ``maximumBatch``) into one transaction and answers them only after that transaction has
+/// committed. Every operation writes with a single statement, which SQLite makes atomic on its
+/// own, so a failing operation leaves the others of its group untouched. This is group commit: under load one WAL write
 /// acknowledges many operations, and no operation is answered before it is durable.
 final class SQLiteWorker: @unchecked Sendable {
     // `condition` guards `queue` and `state`; `database` is touched only by the worker thread.
@@ -59,18 +60,12 @@ final class SQLiteWorker: @unchecked Sendable {
     ) {
         let job = Job { database, now in
             do throws(StoreError) {
-                try database.execute("SAVEPOINT operation")
-            } catch {
-                return { _ in completion(.failure(error)) }
-            }
-            do throws(StoreError) {
                 let value = try body(database, now)
                 database.resetStatements()
-                try database.execute("RELEASE operation")
                 return { commitError in completion(commitError.map { .failure($0) } ?? .success(value)) }
             } catch {
                 database.resetStatements()
-                try? database.execute("ROLLBACK TO operation; RELEASE operation")
+                database.forgetPromotions()
                 return { _ in completion(.failure(error)) }
             }
         }
@@ -147,7 +142,8 @@ final class SQLiteWorker: @unchecked Sendable {
     private func run(_ batch: ArraySlice<Job>) {
         let now = self.clock.now()
         do throws(StoreError) {
-            try self.database.execute("BEGIN")
+            self.database.forgetPromotions()
+            try self.database.run("BEGIN")
         } catch {
             self.logger.error("cannot begin a transaction", ["error": "\(error)"])
             for job in batch {
@@ -161,11 +157,11 @@ final class SQLiteWorker: @unchecked Sendable {
         // Nothing is answered before the commit: an acknowledged write is a committed write.
         var commitError: StoreError?
         do throws(StoreError) {
-            try self.database.execute("COMMIT")
+            try self.database.run("COMMIT")
         } catch {
             commitError = error
             self.logger.error("cannot commit a transaction", ["error": "\(error)", "batch": "\(batch.count)"])
-            try? self.database.execute("ROLLBACK")
+            try? self.database.run("ROLLBACK")
         }
         for deliver in deliveries {
             deliver(commitError)

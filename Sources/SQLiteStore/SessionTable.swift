@@ -1,130 +1,70 @@
 import SessionCore
 
-/// The SQL for one pool's table.
+/// The SQL texts of one pool's table, written once so that the hot paths only look them up.
 ///
-/// The managed fields are columns; everything else is one JSON object in `doc`. `ready` is 1 while
-/// a session's `next_use` is missing or reached as of the last promotion, and two partial indexes
-/// over active rows make the lease cost independent of how many sessions are held:
-/// `(ready, last_use)` finds the session used longest ago among the ready ones, and
-/// `(ready, next_use)` promotes held sessions whose time has come.
+/// The statements are kept prepared by ``SQLiteDatabase``, keyed by these texts.
 struct SessionTable: Sendable {
-    let name: String
-    private let quoted: String
-
     /// The columns read back for a session, in the order ``SQLiteStatement/session()`` expects.
     static let columns = "id, object_id, active, last_use, next_use, count_use, count_success, doc"
 
+    let name: String
+    let createStatements: String
+    let insert: String
+    let replace: String
+    let selectByID: String
+    let delete: String
+    let extendHold: String
+    let setActive: String
+    let promote: String
+    private let sql: SessionSQL
+    private let unfilteredLease: String
+    private let unfilteredEarliestNextUse: String
+    private let unfilteredCountReady: String
+
     init(collection: String) {
+        let sql = SessionSQL(collection: collection)
+        self.sql = sql
         self.name = collection
-        self.quoted = "\"\(collection)\""
+        self.createStatements = sql.createStatements
+        self.insert = sql.insert
+        self.replace = sql.replace
+        self.selectByID = sql.selectByID
+        self.delete = sql.delete
+        self.extendHold = sql.extendHold
+        self.setActive = sql.setActive
+        self.promote = sql.promote
+        self.unfilteredLease = sql.lease(filter: .none)
+        self.unfilteredEarliestNextUse = sql.earliestNextUse(filter: .none)
+        self.unfilteredCountReady = sql.countReady(filter: .none)
     }
 
-    var createStatements: String {
-        """
-        CREATE TABLE IF NOT EXISTS \(self.quoted) (
-            id TEXT PRIMARY KEY NOT NULL,
-            object_id INTEGER NOT NULL,
-            active INTEGER,
-            last_use INTEGER,
-            next_use INTEGER,
-            count_use INTEGER,
-            count_success INTEGER,
-            ready INTEGER NOT NULL,
-            doc TEXT NOT NULL
-        );
-        CREATE INDEX IF NOT EXISTS "\(self.name)_ready_last_use" ON \(self.quoted) (ready, last_use)
-            WHERE active IS NOT 0;
-        CREATE INDEX IF NOT EXISTS "\(self.name)_ready_next_use" ON \(self.quoted) (ready, next_use)
-            WHERE active IS NOT 0;
-        """
+    /// See ``SessionSQL/lease(filter:)``.
+    func lease(filter: SQLFilter) -> String {
+        filter.isEmpty ? self.unfilteredLease : self.sql.lease(filter: filter)
     }
 
-    var insert: String {
-        """
-        INSERT INTO \(self.quoted) (id, object_id, active, last_use, next_use, count_use, count_success, ready, doc)
-        VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
-        """
+    /// See ``SessionSQL/earliestNextUse(filter:)``.
+    func earliestNextUse(filter: SQLFilter) -> String {
+        filter.isEmpty ? self.unfilteredEarliestNextUse : self.sql.earliestNextUse(filter: filter)
     }
 
-    var replace: String {
-        """
-        UPDATE \(self.quoted) SET active = ?2, last_use = ?3, next_use = ?4, count_use = ?5, count_success = ?6,
-            ready = ?7, doc = ?8
-        WHERE id = ?1
-        """
+    /// See ``SessionSQL/countReady(filter:)``.
+    func countReady(filter: SQLFilter) -> String {
+        filter.isEmpty ? self.unfilteredCountReady : self.sql.countReady(filter: filter)
     }
 
-    /// The session whose id is `?1`, or else the ObjectId whose lowercase hex is `?2`.
-    var selectByID: String {
-        "SELECT \(Self.columns) FROM \(self.quoted) WHERE \(Self.idMatch) ORDER BY id = ?1 DESC LIMIT 1"
+    /// See ``SessionSQL/list(filter:)``.
+    func list(filter: SQLFilter) -> String {
+        self.sql.list(filter: filter)
     }
 
-    /// Deletes the session ``selectByID`` finds.
-    var delete: String {
-        """
-        DELETE FROM \(self.quoted) WHERE rowid = (
-            SELECT rowid FROM \(self.quoted) WHERE \(Self.idMatch) ORDER BY id = ?1 DESC LIMIT 1
-        )
-        """
+    /// See ``SessionSQL/statistics(filter:)``.
+    func statistics(filter: SQLFilter) -> String {
+        self.sql.statistics(filter: filter)
     }
-
-    /// A path id finds a string `_id` of the same text, or an ObjectId written in either case.
-    private static let idMatch = "(id = ?1 OR (id = ?2 AND object_id = 1))"
 
     /// The parameters `?1` and `?2` of ``selectByID`` and ``delete`` for a path id.
     static func idParameters(_ id: String) -> [SQLiteValue] {
         [.text(id), .text(ObjectID(hex: id)?.hex ?? id)]
-    }
-
-    /// Marks held sessions whose `next_use` has come (`?1` = now) as ready.
-    var promote: String {
-        "UPDATE \(self.quoted) SET ready = 1 WHERE ready = 0 AND active IS NOT 0 AND next_use <= ?1"
-    }
-
-    /// Stamps the ready session used longest ago that meets `filter`, in one statement.
-    ///
-    /// Parameters: `?1` now, `?2` next_use, `?3` ready after the lease, `?4` count_use increment,
-    /// then the filter's parameters.
-    func lease(filter: SQLFilter) -> String {
-        """
-        UPDATE \(self.quoted) SET last_use = ?1, next_use = ?2, ready = ?3,
-            count_use = min(coalesce(count_use, 0), 9223372036854775807 - ?4) + ?4
-        WHERE rowid = (
-            SELECT rowid FROM \(self.quoted) WHERE ready = 1 AND active IS NOT 0\(filter.clause(firstParameter: 5))
-            ORDER BY last_use LIMIT 1
-        )
-        RETURNING \(Self.columns)
-        """
-    }
-
-    /// The earliest `next_use` among held active sessions that meet `filter`.
-    func earliestNextUse(filter: SQLFilter) -> String {
-        """
-        SELECT next_use FROM \(self.quoted) WHERE ready = 0 AND active IS NOT 0\(filter.clause(firstParameter: 1))
-        ORDER BY next_use LIMIT 1
-        """
-    }
-
-    func countReady(filter: SQLFilter) -> String {
-        "SELECT count(*) FROM \(self.quoted) WHERE ready = 1 AND active IS NOT 0\(filter.clause(firstParameter: 1))"
-    }
-
-    /// A page of active sessions after `?1` (or from the start when null), at most `?2` rows.
-    func list(filter: SQLFilter) -> String {
-        """
-        SELECT \(Self.columns) FROM \(self.quoted)
-        WHERE (?1 IS NULL OR id > ?1) AND active IS NOT 0\(filter.clause(firstParameter: 3))
-        ORDER BY id LIMIT ?2
-        """
-    }
-
-    /// Totals for monitoring; `?1` = now. Counter sums use `total()`, which cannot overflow.
-    func statistics(filter: SQLFilter) -> String {
-        """
-        SELECT count(*), coalesce(sum(active IS 0), 0),
-            coalesce(sum(active IS NOT 0 AND (next_use IS NULL OR next_use <= ?1)), 0),
-            total(count_use), total(count_success)
-        FROM \(self.quoted) WHERE 1\(filter.clause(firstParameter: 2))
-        """
     }
 }
