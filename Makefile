@@ -2,7 +2,7 @@
 SWIFT ?= swift
 ARGS ?=
 
-.PHONY: run test build release deps lint format clean
+.PHONY: run test build release deps lint format clean bench
 
 deps:
 	@bash scripts/install-deps.sh
@@ -21,6 +21,10 @@ run: release
 test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
+
+## Measures the broker against nginx with wrk (bench/README.md); SCRATCH=DIR builds outside .build.
+bench: deps
+	bash bench/run.sh
 
 ## Checks the house style (120 columns, 4 spaces) with the toolchain's formatter.
 lint:

@@ -262,7 +262,11 @@ public final class SQLiteSessionStore: SessionStore {
 
     /// Marks the held sessions of `table` whose time has come as ready, once per transaction: every
     /// operation of a transaction shares its time, so a second promotion would find nothing.
-    private static func promote(_ table: SessionTable, at now: Timestamp, in database: SQLiteDatabase)
+    private static func promote(
+        _ table: SessionTable,
+        at now: Timestamp,
+        in database: SQLiteDatabase
+    )
         throws(StoreError)
     {
         guard database.beginPromotion(of: table.name) else {

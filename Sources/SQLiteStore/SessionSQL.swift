@@ -69,7 +69,6 @@ struct SessionSQL {
     /// A path id finds a string `_id` of the same text, or an ObjectId written in either case.
     static let idMatch = "(id = ?1 OR (id = ?2 AND object_id = 1))"
 
-
     /// The one row a path id names (see ``selectByID``), for statements that change it in place.
     private var rowByID: String {
         "rowid = (SELECT rowid FROM \(self.quoted) WHERE \(Self.idMatch) ORDER BY id = ?1 DESC LIMIT 1)"
