@@ -87,10 +87,10 @@ final class SQLiteStatement {
     /// A number read as a double and clamped to the range of `Int64`, for sums that may exceed it.
     func clampedInt64(_ column: Int32) -> Int64 {
         let value = sqlite3_column_double(self.raw, column)
-        if value >= 9_223_372_036_854_775_807 {
+        if value >= Double(Int64.max) {
             return Int64.max
         }
-        return value <= -9_223_372_036_854_775_808 ? Int64.min : Int64(value)
+        return value <= Double(Int64.min) ? Int64.min : Int64(value)
     }
 
     func optionalInt64(_ column: Int32) -> Int64? {
