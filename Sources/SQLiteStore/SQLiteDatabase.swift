@@ -87,6 +87,24 @@ final class SQLiteDatabase {
         while try statement.step() {}
     }
 
+    /// Runs `body` so that its statements all take effect or none does.
+    ///
+    /// For operations that write with more than one statement; inside the group's transaction this
+    /// is a savepoint.
+    func atomically(_ body: () throws(StoreError) -> Void) throws(StoreError) {
+        try self.run("SAVEPOINT operation")
+        do {
+            try body()
+            self.resetStatements()
+            try self.run("RELEASE operation")
+        } catch {
+            self.resetStatements()
+            try? self.run("ROLLBACK TO operation")
+            try? self.run("RELEASE operation")
+            throw error
+        }
+    }
+
     /// Tables whose held sessions were promoted in the current transaction; cleared by ``forgetPromotions()``.
     private var promoted: Set<String> = []
 

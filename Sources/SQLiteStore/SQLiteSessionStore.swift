@@ -18,6 +18,8 @@ public final class SQLiteSessionStore: SessionStore {
 
     public let description: String
     private let worker: SQLiteWorker
+    /// Nil for an in-memory database, which has no WAL.
+    private let checkpointer: SQLiteCheckpointer?
     private let tables = TableRegistry()
 
     /// Opens the database at `path` (created if missing; `:memory:` for a private in-memory one).
@@ -35,6 +37,16 @@ public final class SQLiteSessionStore: SessionStore {
                 try database.execute("PRAGMA journal_mode = WAL")
             }
             try database.execute("PRAGMA synchronous = \(synchronous.rawValue.uppercased())")
+
+            // ``SQLiteCheckpointer`` checkpoints in the background; the writer's own automatic
+            // checkpoint (SQLite's default of 1,000 pages) stays as a bound on the WAL, and finds
+            // little left to copy when it runs.
+        } catch {
+            database.close()
+            throw error
+        }
+        do {
+            self.checkpointer = path == ":memory:" ? nil : try SQLiteCheckpointer(path: path, logger: logger)
         } catch {
             database.close()
             throw error
@@ -65,7 +77,10 @@ public final class SQLiteSessionStore: SessionStore {
                 let values =
                     [SQLiteValue.text(session.id.text), .integer(session.isObjectID ? 1 : 0)]
                     + session.columnValues(at: now)
-                try database.statement(table.insert).run(values)
+                try database.atomically { () throws(StoreError) in
+                    let rowid = try database.statement(table.insert).singleInteger(values)
+                    try database.statement(table.insertDocument).run([.integer(rowid), session.documentText])
+                }
                 return session
             },
             completion: completion
@@ -129,9 +144,13 @@ public final class SQLiteSessionStore: SessionStore {
         let table = self.tables.table(for: pool)
         self.worker.submit(
             { database, _ throws(StoreError) in
-                try database.statement(table.delete).run(SessionTable.idParameters(id))
-                guard database.changes > 0 else {
-                    throw StoreError(.notFound, "no session \(id)")
+                try database.atomically { () throws(StoreError) in
+                    let delete = try database.statement(table.delete)
+                    try delete.bind(SessionTable.idParameters(id))
+                    guard try delete.step() else {
+                        throw StoreError(.notFound, "no session \(id)")
+                    }
+                    try database.statement(table.deleteDocument).run([.integer(delete.int64(0))])
                 }
             },
             completion: completion
@@ -258,6 +277,7 @@ public final class SQLiteSessionStore: SessionStore {
 
     public func close() {
         self.worker.close()
+        self.checkpointer?.close()
     }
 
     /// Marks the held sessions of `table` whose time has come as ready, once per transaction: every
@@ -310,7 +330,11 @@ public final class SQLiteSessionStore: SessionStore {
             { database, now throws(StoreError) in
                 var session = try Self.load(id: id, from: table, in: database)
                 try change(&session, now)
-                try database.statement(table.replace).run([.text(session.id.text)] + session.columnValues(at: now))
+                try database.atomically { () throws(StoreError) in
+                    let values = [SQLiteValue.text(session.id.text)] + session.columnValues(at: now)
+                    let rowid = try database.statement(table.replace).singleInteger(values)
+                    try database.statement(table.insertDocument).run([.integer(rowid), session.documentText])
+                }
                 return session
             },
             completion: completion

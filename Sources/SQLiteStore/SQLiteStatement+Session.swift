@@ -34,7 +34,7 @@ extension SQLiteStatement {
 }
 
 extension Session {
-    /// The values of the columns after `id` for ``SessionTable/replace``: active … count_success, ready, doc.
+    /// The values of the state columns after `id` for ``SessionTable/replace``: active … count_success, ready.
     func columnValues(at now: Timestamp) -> [SQLiteValue] {
         let ready = self.nextUse.map { $0 <= now } ?? true
         return [
@@ -44,8 +44,12 @@ extension Session {
             SQLiteValue(self.countUse),
             SQLiteValue(self.countSuccess),
             .integer(ready ? 1 : 0),
-            .text(String(decoding: self.fields.serialized(), as: UTF8.self)),
         ]
+    }
+
+    /// The stored document: every field the broker does not manage, as compact JSON.
+    var documentText: SQLiteValue {
+        .text(String(decoding: self.fields.serialized(), as: UTF8.self))
     }
 
     var isObjectID: Bool {

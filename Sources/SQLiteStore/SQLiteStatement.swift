@@ -76,6 +76,17 @@ final class SQLiteStatement {
         while try self.step() {}
     }
 
+    /// Binds `values`, steps once and returns the first column of the row it must produce.
+    ///
+    /// - Throws: ``StoreError`` (`internal`) when the statement produced no row.
+    func singleInteger(_ values: [SQLiteValue]) throws(StoreError) -> Int64 {
+        try self.bind(values)
+        guard try self.step() else {
+            throw StoreError(.internal, "a statement that returns a row returned none")
+        }
+        return self.int64(0)
+    }
+
     func isNull(_ column: Int32) -> Bool {
         sqlite3_column_type(self.raw, column) == SQLITE_NULL
     }

@@ -10,9 +10,11 @@ struct SessionTable: Sendable {
     let name: String
     let createStatements: String
     let insert: String
+    let insertDocument: String
     let replace: String
     let selectByID: String
     let delete: String
+    let deleteDocument: String
     let extendHold: String
     let setActive: String
     let promote: String
@@ -27,9 +29,11 @@ struct SessionTable: Sendable {
         self.name = collection
         self.createStatements = sql.createStatements
         self.insert = sql.insert
+        self.insertDocument = sql.insertDocument
         self.replace = sql.replace
         self.selectByID = sql.selectByID
         self.delete = sql.delete
+        self.deleteDocument = sql.deleteDocument
         self.extendHold = sql.extendHold
         self.setActive = sql.setActive
         self.promote = sql.promote
