@@ -6,19 +6,7 @@ set -euo pipefail
 
 cd "$(dirname "$0")/.."
 
-need=()
-command -v wrk >/dev/null || need+=(wrk)
-command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || need+=(nginx-light)
-if [ ${#need[@]} -gt 0 ]; then
-    echo "installing: ${need[*]}" >&2
-    sudo=""
-    if [ "$(id -u)" -ne 0 ]; then
-        sudo="sudo"
-    fi
-    export DEBIAN_FRONTEND=noninteractive
-    $sudo apt-get update -qq
-    $sudo apt-get install -y -qq --no-install-recommends "${need[@]}"
-fi
+bash scripts/install-deps.sh wrk nginx-light
 # Debian keeps nginx in /usr/sbin, which an unprivileged PATH may lack.
 export PATH="$PATH:/usr/sbin"
 

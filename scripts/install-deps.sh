@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
-# Installs the Debian packages that building and testing session-broker need, when missing.
-# Safe to run again: it does nothing when everything is present.
+# Installs Debian packages when missing: the ones building and testing session-broker need, or the
+# ones named as arguments. Safe to run again: it does nothing when everything is present.
 set -euo pipefail
 
 packages=(libsqlite3-dev pkg-config curl)
+if [ $# -gt 0 ]; then
+    packages=("$@")
+fi
 missing=()
 for package in "${packages[@]}"; do
     if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then

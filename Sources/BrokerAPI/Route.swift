@@ -1,3 +1,5 @@
+import SessionCore
+
 /// What a request path names, before the method is considered.
 enum Route: Equatable {
     case health
@@ -101,8 +103,8 @@ enum PercentDecoding {
         while let byte = iterator.next() {
             switch byte {
             case UInt8(ascii: "%"):
-                guard let high = iterator.next().flatMap(Self.hexValue),
-                    let low = iterator.next().flatMap(Self.hexValue)
+                guard let high = iterator.next().flatMap(Hexadecimal.value(of:)),
+                    let low = iterator.next().flatMap(Hexadecimal.value(of:))
                 else {
                     return nil
                 }
@@ -136,14 +138,5 @@ enum PercentDecoding {
             }
         }
         return String(decoding: output, as: UTF8.self)
-    }
-
-    private static func hexValue(_ digit: UInt8) -> UInt8? {
-        switch digit {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): digit - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): digit - UInt8(ascii: "a") + 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): digit - UInt8(ascii: "A") + 10
-        default: nil
-        }
     }
 }

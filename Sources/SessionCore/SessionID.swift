@@ -55,7 +55,8 @@ public struct ObjectID: Sendable, Hashable {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(12)
         for pair in stride(from: 0, to: 24, by: 2) {
-            guard let high = Self.nibble(digits[pair]), let low = Self.nibble(digits[pair + 1]) else {
+            guard let high = Hexadecimal.value(of: digits[pair]), let low = Hexadecimal.value(of: digits[pair + 1])
+            else {
                 return nil
             }
             bytes.append(high << 4 | low)
@@ -73,14 +74,5 @@ public struct ObjectID: Sendable, Hashable {
             digits.append(alphabet[Int(byte & 0x0F)])
         }
         return String(decoding: digits, as: UTF8.self)
-    }
-
-    private static func nibble(_ digit: UInt8) -> UInt8? {
-        switch digit {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): digit - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): digit - UInt8(ascii: "a") + 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): digit - UInt8(ascii: "A") + 10
-        default: nil
-        }
     }
 }
