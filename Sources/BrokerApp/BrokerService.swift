@@ -28,7 +28,7 @@ public final class BrokerService: Sendable {
             try self.store.prepare(pools: configuration.pools)
         } catch {
             self.store.close()
-            throw error
+            throw ConfigurationError(key: "sqlite.path", "cannot prepare \(self.store.description): \(error.message)")
         }
 
         var http = configuration.http
@@ -55,12 +55,16 @@ public final class BrokerService: Sendable {
                 try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
             }
         }
-        return try SQLiteSessionStore(
-            path: path,
-            synchronous: configuration.sqliteSynchronous,
-            clock: clock,
-            logger: Logger(label: "store.sqlite")
-        )
+        do {
+            return try SQLiteSessionStore(
+                path: path,
+                synchronous: configuration.sqliteSynchronous,
+                clock: clock,
+                logger: Logger(label: "store.sqlite")
+            )
+        } catch {
+            throw ConfigurationError(key: "sqlite.path", "cannot use \(path) as the embedded store: \(error.message)")
+        }
     }
 
     /// Starts listening and returns the bound port (useful with port 0).

@@ -21,7 +21,8 @@ public enum ConfigurationLoader {
     {
         var configuration = Configuration()
 
-        if let path = flags["config"] ?? environment["BROKER_CONFIG"] {
+        let environmentFile = environment["BROKER_CONFIG"].flatMap { $0.isEmpty ? nil : $0 }
+        if let path = flags["config"] ?? environmentFile {
             try ConfigurationFile.apply(path: path, to: &configuration)
         } else if FileManager.default.fileExists(atPath: self.defaultFile) {
             try ConfigurationFile.apply(path: self.defaultFile, to: &configuration)

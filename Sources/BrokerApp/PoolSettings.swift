@@ -6,6 +6,9 @@ enum PoolSettings {
     private static let nameCharacters = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-")
     private static let collectionCharacters = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
 
+    /// Endings the embedded store gives its own tables and indexes next to a collection's.
+    private static let reservedSuffixes = ["_documents", "_ready_last_use", "_ready_next_use"]
+
     static func read(_ pools: ObjectReader) throws(ConfigurationError) -> [PoolConfiguration] {
         var result: [PoolConfiguration] = []
         var reader = pools
@@ -17,6 +20,19 @@ enum PoolSettings {
         }
         guard !result.isEmpty else {
             throw ConfigurationError(key: "pools", "at least one pool is needed")
+        }
+
+        // Table names ignore case, so two collections differing only in case would be one table.
+        var collections: [String: String] = [:]
+        for pool in result {
+            let folded = pool.collection.lowercased()
+            if let other = collections[folded], other != pool.collection {
+                throw ConfigurationError(
+                    key: "pools.\(pool.name).collection",
+                    "\"\(pool.collection)\" and \"\(other)\" differ only in case"
+                )
+            }
+            collections[folded] = pool.collection
         }
         return result
     }
@@ -32,11 +48,13 @@ enum PoolSettings {
         }
         let collection = try settings.string("collection") ?? name
         guard (1...64).contains(collection.count), collection.allSatisfy(self.collectionCharacters.contains),
-            !collection.lowercased().hasPrefix("sqlite_"), !collection.hasPrefix("system")
+            !collection.lowercased().hasPrefix("sqlite_"), !collection.hasPrefix("system"),
+            !self.reservedSuffixes.contains(where: { collection.lowercased().hasSuffix($0) })
         else {
             throw ConfigurationError(
                 key: settings.keyPath("collection"),
-                "use 1 to 64 letters, digits or '_', not starting with sqlite_ or system"
+                "use 1 to 64 letters, digits or '_', not starting with sqlite_ or system and not ending in "
+                    + self.reservedSuffixes.joined(separator: ", ")
             )
         }
 

@@ -10,7 +10,7 @@ final class SQLiteDatabase {
     /// Statements handed out since the last ``resetStatements()``; a stepped statement holds a read open.
     private var handedOut: [SQLiteStatement] = []
 
-    /// The most statements kept prepared; filters make many shapes, and the oldest are dropped past this.
+    /// The most statements kept prepared between operations; past this the cache starts again empty.
     private static let statementCacheLimit = 256
 
     /// Opens (and creates) the database at `path`; `:memory:` gives a private in-memory database.
@@ -51,10 +51,6 @@ final class SQLiteDatabase {
             self.handedOut.append(cached)
             return cached
         }
-        if self.statements.count >= Self.statementCacheLimit {
-            self.resetStatements()
-            self.statements.removeAll()
-        }
 
         var raw: OpaquePointer?
         let result = sqlite3_prepare_v3(self.handle, sql, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &raw, nil)
@@ -74,6 +70,16 @@ final class SQLiteDatabase {
             statement.reset()
         }
         self.handedOut.removeAll(keepingCapacity: true)
+
+        // Only here, with no statement in use, may the cache drop statements: filters make many shapes.
+        if self.statements.count > Self.statementCacheLimit {
+            self.statements.removeAll()
+        }
+    }
+
+    /// Whether a transaction is open; false after SQLite rolled one back by itself.
+    var isInTransaction: Bool {
+        sqlite3_get_autocommit(self.handle) == 0
     }
 
     /// Runs one statement that returns no rows through the statement cache, and resets it at once.

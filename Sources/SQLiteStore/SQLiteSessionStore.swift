@@ -56,13 +56,36 @@ public final class SQLiteSessionStore: SessionStore {
         self.worker.start()
     }
 
+    /// The layout of the tables this code writes, kept in the database's `user_version`.
+    static let layoutVersion: Int64 = 1
+
     public func prepare(pools: [PoolConfiguration]) throws(StoreError) {
+        try self.worker.runAndWait { database, _ throws(StoreError) in
+            try Self.checkLayout(of: database)
+        }
         for pool in pools {
             let table = SessionTable(collection: pool.collection)
             try self.worker.runAndWait { database, _ throws(StoreError) in
                 try database.execute(table.createStatements)
             }
             self.tables.register(table, for: pool.collection)
+        }
+    }
+
+    /// Stamps a new database with the layout version, and refuses one written in another layout.
+    private static func checkLayout(of database: SQLiteDatabase) throws(StoreError) {
+        let version = try database.statement("PRAGMA user_version").singleInteger([])
+        let tables = try database.statement("SELECT count(*) FROM sqlite_master WHERE type = 'table'").singleInteger([])
+        switch (version, tables) {
+        case (Self.layoutVersion, _):
+            return
+        case (0, 0):
+            try database.run("PRAGMA user_version = \(Self.layoutVersion)")
+        default:
+            throw StoreError(
+                .misconfigured,
+                "the database has layout \(version), not \(Self.layoutVersion); use a new file or export and import"
+            )
         }
     }
 
@@ -225,8 +248,8 @@ public final class SQLiteSessionStore: SessionStore {
         in pool: PoolConfiguration,
         completion: @escaping StoreCompletion<Session>
     ) {
-        self.changeInPlace(id: id, in: pool, completion: completion) { table, _ in
-            (table.setActive, [.integer(active ? 1 : 0)])
+        self.changeInPlace(id: id, in: pool, completion: completion) { table, now in
+            (table.setActive, [.integer(active ? 1 : 0), .integer(now.milliseconds)])
         }
     }
 
@@ -369,6 +392,13 @@ extension SQLiteSessionStore {
                 lines.append(statement.text(3))
             }
             return lines
+        }
+    }
+
+    /// Runs `sql` outside any pool, for tests that need a database in a given state.
+    func executeForTesting(_ sql: String) throws(StoreError) {
+        try self.worker.runAndWait { database, _ throws(StoreError) in
+            try database.execute(sql)
         }
     }
 }

@@ -6,8 +6,8 @@ import SessionCore
 ///
 /// Operations queue up while a transaction commits; the next pass takes all of them (up to
 /// ``maximumBatch``) into one transaction and answers them only after that transaction has
-/// committed. Every operation writes with a single statement, which SQLite makes atomic on its
-/// own, so a failing operation leaves the others of its group untouched. This is group commit: under load one WAL write
+/// committed. Every operation is atomic on its own (one statement, or a savepoint where it needs
+/// more), so a failing operation leaves the others of its group untouched. This is group commit: under load one WAL write
 /// acknowledges many operations, and no operation is answered before it is durable.
 final class SQLiteWorker: @unchecked Sendable {
     // `condition` guards `queue` and `state`; `database` is touched only by the worker thread.
@@ -32,6 +32,8 @@ final class SQLiteWorker: @unchecked Sendable {
     /// what to do once the transaction has committed (nil error) or failed (the error).
     private struct Job: @unchecked Sendable {
         // Created on any thread, then run and released only on the worker thread.
+        /// Answers with `error` without running the operation.
+        let fail: (StoreError) -> Void
         let execute: (SQLiteDatabase, Timestamp) -> (StoreError?) -> Void
     }
 
@@ -58,7 +60,7 @@ final class SQLiteWorker: @unchecked Sendable {
         _ body: @escaping @Sendable (SQLiteDatabase, Timestamp) throws(StoreError) -> Value,
         completion: @escaping StoreCompletion<Value>
     ) {
-        let job = Job { database, now in
+        let job = Job(fail: { completion(.failure($0)) }) { database, now in
             do throws(StoreError) {
                 let value = try body(database, now)
                 database.resetStatements()
@@ -143,16 +145,24 @@ final class SQLiteWorker: @unchecked Sendable {
         let now = self.clock.now()
         do throws(StoreError) {
             self.database.forgetPromotions()
-            try self.database.run("BEGIN")
+            try self.database.run("BEGIN IMMEDIATE")
         } catch {
             self.logger.error("cannot begin a transaction", ["error": "\(error)"])
-            for job in batch {
-                job.execute(self.database, now)(error)
-            }
+            batch.forEach { $0.fail(error) }
             return
         }
 
-        let deliveries = batch.map { $0.execute(self.database, now) }
+        // SQLite ends the whole transaction by itself after some errors (disk full, I/O error); the
+        // operations after that are not run, since they would commit one by one outside the group.
+        var deliveries: [(StoreError?) -> Void] = []
+        deliveries.reserveCapacity(batch.count)
+        for job in batch {
+            guard self.database.isInTransaction else {
+                job.fail(StoreError(.unavailable, "the transaction was rolled back by an earlier error"))
+                continue
+            }
+            deliveries.append(job.execute(self.database, now))
+        }
 
         // Nothing is answered before the commit: an acknowledged write is a committed write.
         var commitError: StoreError?

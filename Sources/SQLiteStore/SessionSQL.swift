@@ -129,9 +129,14 @@ struct SessionSQL {
             """
     }
 
-    /// Sets `active` to `?3` and returns the row, as one statement.
+    /// Sets `active` to `?3` and returns the row, as one statement; `?4` is now. `ready` is set
+    /// afresh, since promotion passes over inactive rows.
     var setActive: String {
-        "UPDATE \(self.quoted) SET active = ?3 WHERE \(self.rowByID) RETURNING \(self.returning)"
+        """
+        UPDATE \(self.quoted) SET active = ?3, ready = (next_use IS NULL OR next_use <= ?4)
+        WHERE \(self.rowByID)
+        RETURNING \(self.returning)
+        """
     }
 
     /// Marks held sessions whose `next_use` has come (`?1` = now) as ready.

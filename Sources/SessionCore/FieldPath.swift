@@ -1,6 +1,6 @@
 /// A dotted path into a document, such as `session.region`.
 ///
-/// Every segment is non-empty, does not start with `$` and holds no `"`, so that a path can be
+/// Every segment is non-empty, does not start with `$` and holds no `"` or `\`, so that a path can be
 /// handed to a store without becoming an operator or breaking out of a quoted name.
 public struct FieldPath: Sendable, Hashable, CustomStringConvertible {
     public let segments: [String]
@@ -20,8 +20,12 @@ public struct FieldPath: Sendable, Hashable, CustomStringConvertible {
             guard !segment.hasPrefix("$") else {
                 throw InputError(code, "\(text): a field path must not start with '$'")
             }
-            guard !segment.contains("\"") && !segment.unicodeScalars.contains(where: { $0.value < 0x20 }) else {
-                throw InputError(code, "\(text): a field path must not contain quotes or control characters")
+            let forbidden = segment.unicodeScalars.contains { $0 == "\"" || $0 == "\\" || $0.value < 0x20 }
+            guard !forbidden else {
+                throw InputError(
+                    code,
+                    "\(text): a field path must not contain quotes, backslashes or control characters"
+                )
             }
         }
         self.segments = segments

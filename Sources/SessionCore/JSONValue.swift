@@ -27,6 +27,15 @@ public enum JSONValue: Sendable, Equatable {
         }
     }
 
+    /// How many arrays and objects are nested in this value, itself included: 0 for a scalar.
+    public var depth: Int {
+        switch self {
+        case .null, .bool, .int, .double, .string: 0
+        case .array(let elements): 1 + (elements.map(\.depth).max() ?? 0)
+        case .object(let object): 1 + (object.members.map(\.value.depth).max() ?? 0)
+        }
+    }
+
     /// A short name of the kind of value, for error messages.
     public var kindName: String {
         switch self {

@@ -107,11 +107,13 @@ extension Session {
     private static func checkNames(of object: JSONObject, prefix: String) throws(InputError) {
         for member in object.members {
             let path = prefix.isEmpty ? member.key : "\(prefix).\(member.key)"
-            let forbidden = member.key.unicodeScalars.contains { $0 == "." || $0 == "\"" || $0.value < 0x20 }
+            let forbidden = member.key.unicodeScalars.contains {
+                $0 == "." || $0 == "\"" || $0 == "\\" || $0.value < 0x20
+            }
             guard !member.key.isEmpty, !member.key.hasPrefix("$"), !forbidden else {
                 throw .field(
                     path,
-                    "field names must not be empty, start with '$' or hold '.', '\"' or control characters"
+                    "field names must not be empty, start with '$' or hold '.', '\"', '\\' or control characters"
                 )
             }
             try self.checkNames(in: member.value, prefix: path)

@@ -22,6 +22,9 @@ public struct SessionUpdate: Sendable, Equatable {
                         try Session.checkPayload(assignment.value, field: names.session)
                     }
                     try Session.checkNames(in: assignment.value, prefix: path.description)
+                    guard path.segments.count + assignment.value.depth <= JSONParser.maximumDepth else {
+                        throw .field(path.description, "would nest deeper than \(JSONParser.maximumDepth) levels")
+                    }
                     self.set.append((path, assignment.value))
                 }
             case "unset":

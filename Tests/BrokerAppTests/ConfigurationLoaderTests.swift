@@ -85,7 +85,8 @@ import Testing
         (#"{"pools": {"a b": {}}}"#, "pools.a b: pool names use 1 to 64 letters, digits, '_' or '-'"),
         (
             #"{"pools": {"a": {"collection": "x;drop"}}}"#,
-            "pools.a.collection: use 1 to 64 letters, digits or '_', not starting with sqlite_ or system"
+            "pools.a.collection: use 1 to 64 letters, digits or '_', not starting with sqlite_ or system and not "
+                + "ending in _documents, _ready_last_use, _ready_next_use"
         ),
         (#"{"pools": {"a": {"fields": {"active": "last_use"}}}}"#, "pools.a.fields: every field needs its own name"),
         (
@@ -93,6 +94,15 @@ import Testing
             #"pools.a.filter: x: a filter value must be a string, number, boolean, null or {"$in": [...]}"#
         ),
         (#"{"pools": {}}"#, "pools: at least one pool is needed"),
+        (
+            #"{"pools": {"a": {"collection": "Sessions"}, "b": {"collection": "sessions"}}}"#,
+            #"pools.b.collection: "sessions" and "Sessions" differ only in case"#
+        ),
+        (
+            #"{"pools": {"a": {"collection": "x_documents"}}}"#,
+            "pools.a.collection: use 1 to 64 letters, digits or '_', not starting with sqlite_ or system and not "
+                + "ending in _documents, _ready_last_use, _ready_next_use"
+        ),
         (#"{"http": {"idle_timeout": 0}}"#, "http.idle_timeout: must be longer than zero"),
         (#"{"sqlite": {"synchronous": "sometimes"}}"#, #"sqlite.synchronous: "sometimes" is not one of normal, full"#),
         ("[1]", "must be a JSON object"),

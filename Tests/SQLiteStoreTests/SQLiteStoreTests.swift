@@ -1,3 +1,4 @@
+import Foundation
 import SessionCore
 import TestSupport
 import Testing
@@ -240,6 +241,18 @@ import Testing
         #expect(try await self.store.find(id: "a\u{0}b", in: self.pool).id == .string("a\u{0}b"))
         await #expect(throws: StoreError.self) { _ = try await self.store.find(id: "a", in: self.pool) }
         _ = try await self.add("a\u{0}c")
+    }
+
+    @Test func refusesADatabaseWrittenInAnotherLayout() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("layout-\(UUID().uuidString).db").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let foreign = try SQLiteSessionStore(path: path)
+        try foreign.executeForTesting("CREATE TABLE sessions (id TEXT, doc TEXT)")
+        foreign.close()
+
+        let store = try SQLiteSessionStore(path: path)
+        defer { store.close() }
+        #expect(throws: StoreError.self) { try store.prepare(pools: [.default]) }
     }
 
     @Test func objectIDsAreFoundWhateverTheCaseOfTheirHex() async throws {

@@ -22,6 +22,7 @@ import Testing
         (#"{"a.$x": 1}"#, "a.$x: a field path must not start with '$'"),
         (#"{"": 1}"#, "an empty field path is not allowed"),
         (#"{"a..b": 1}"#, "a..b: a field path must not have empty segments"),
+        (#"{"a\\b": 1}"#, #"a\b: a field path must not contain quotes, backslashes or control characters"#),
         (#"{"a": {"$in": 1}}"#, "a: $in takes an array"),
         (#"{"a": {"$in": [{"b": 1}]}}"#, "a: $in values must be strings, numbers, booleans or null"),
         (

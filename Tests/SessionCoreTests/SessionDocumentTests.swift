@@ -2,7 +2,7 @@ import SessionCore
 import Testing
 
 /// The message for a member name that breaks the naming rules.
-private let badName = #"field names must not be empty, start with '$' or hold '.', '"' or control characters"#
+private let badName = #"field names must not be empty, start with '$' or hold '.', '"', '\' or control characters"#
 
 @Suite struct SessionDocumentTests {
     let names = PoolFields()
@@ -137,6 +137,16 @@ private let badName = #"field names must not be empty, start with '$' or hold '.
         } catch {
             #expect(error.message == message)
         }
+    }
+
+    @Test func updateRefusesValuesThatWouldNestTooDeep() throws {
+        let path = (0..<30).map { "s\($0)" }.joined(separator: ".")
+        let value = String(repeating: "{\"a\":", count: 35) + "1" + String(repeating: "}", count: 35)
+        let body = try self.document(#"{"set": {"\#(path)": \#(value)}}"#)
+
+        #expect(throws: InputError.self) { try SessionUpdate(json: body, names: self.names) }
+        let shallow = try self.document(#"{"set": {"\#(path)": {"a": 1}}}"#)
+        #expect(try SessionUpdate(json: shallow, names: self.names).set.count == 1)
     }
 
     @Test func updateRefusesToSetInsideAScalar() throws {
