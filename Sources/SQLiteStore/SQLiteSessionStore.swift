@@ -173,7 +173,8 @@ public final class SQLiteSessionStore: SessionStore {
                     guard try delete.step() else {
                         throw StoreError(.notFound, "no session \(id)")
                     }
-                    try database.statement(table.deleteDocument).run([.integer(delete.int64(0))])
+                    let rowid = delete.int64(0)
+                    try database.statement(table.deleteDocument).run([.integer(rowid)])
                 }
             },
             completion: completion
