@@ -402,4 +402,11 @@ extension SQLiteSessionStore {
             try database.execute(sql)
         }
     }
+
+    /// The first column of the first row of `sql`, for tests that look at what is stored.
+    func integerForTesting(_ sql: String) throws(StoreError) -> Int64 {
+        try self.worker.runAndWait { database, _ throws(StoreError) in
+            try database.statement(sql).singleInteger([])
+        }
+    }
 }

@@ -255,6 +255,35 @@ import Testing
         #expect(throws: StoreError.self) { try store.prepare(pools: [.default]) }
     }
 
+    @Test func deleteRemovesTheDocumentEvenWhenTheStatementCacheIsFull() async throws {
+        _ = try await self.add("victim", JSONObject(["session": .object(JSONObject(["k": .string("v")]))]))
+
+        // Every $in length is a statement of its own: enough of them fill the statement cache.
+        for length in 1...300 {
+            let choices = JSONValue.array((0..<length).map { .int(Int64($0)) })
+            let filter = try LeaseFilter(json: .object(JSONObject(["none": .object(JSONObject(["$in": choices]))])))
+            _ = try await self.store.lease(LeaseRequest(filter: filter), in: self.pool)
+        }
+        try await self.store.delete(id: "victim", in: self.pool)
+
+        #expect(try self.store.integerForTesting("SELECT count(*) FROM sessions") == 0)
+        #expect(try self.store.integerForTesting("SELECT count(*) FROM sessions_documents") == 0)
+    }
+
+    @Test func activationMakesAnExpiredHoldLeasableAtOnce() async throws {
+        _ = try await self.add("a")
+        _ = try await self.store.hold(id: "a", for: .seconds(10), in: self.pool)
+        _ = try await self.store.setActive(false, id: "a", in: self.pool)
+        self.clock.advance(seconds: 11)
+
+        // A promotion in the same moment passes over the inactive row; activation must make it ready.
+        #expect(try await self.store.countAvailable(in: self.pool) == 0)
+        _ = try await self.store.setActive(true, id: "a", in: self.pool)
+
+        #expect(try self.store.integerForTesting("SELECT ready FROM sessions WHERE id = 'a'") == 1)
+        #expect(try await self.store.lease(in: self.pool).session?.id == .string("a"))
+    }
+
     @Test func objectIDsAreFoundWhateverTheCaseOfTheirHex() async throws {
         let objectID = ObjectID(hex: "6b12f45caf26415982d8554e")!
         _ = try await self.store.insert(Session(id: .objectID(objectID)), into: self.pool)
