@@ -46,6 +46,9 @@ final class Connection {
     var discardedBytes = 0
     /// Set once the descriptor is closed; every later event or response for it is ignored.
     var isClosed = false
+    /// Set while a request is with the handler and reading stopped: enough input is buffered, or
+    /// the peer closed its side. Cleared when the connection reads requests again.
+    var readPaused = false
 
     /// Wraps a freshly accepted socket, registered in epoll for `events`, active as of `now`.
     init(descriptor: Int32, id: UInt64, parser: consuming HTTPRequestParser, events: UInt32, now: UInt64) {

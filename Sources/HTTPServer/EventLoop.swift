@@ -43,6 +43,8 @@ final class EventLoop: @unchecked Sendable {  // Loop-confined state stays on th
     static let acceptBatch = 32
     /// Above this much unsent output, a connection stops parsing requests until the socket drains.
     static let outputHighWatermark = 256 * 1024
+    /// The most input buffered ahead while a request is with the handler, before reading pauses.
+    static let readAheadLimit = 64 * 1024
     /// Output buffers that grew past this are released once sent, so idle connections stay small.
     static let maxRetainedOutput = 64 * 1024
     /// A lingering connection that sends more than this is cut off.

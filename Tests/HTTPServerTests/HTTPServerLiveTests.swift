@@ -7,6 +7,37 @@ import Testing
 
 @Suite("HTTPServer live")
 struct HTTPServerLiveTests {
+    @Test func answersRequestsPipelinedWhileOneIsWithTheHandlerAndAHalfClose() throws {
+        let handler = ParkingHandler()
+        try withServer(handler: handler) { port, _ in
+            let client = try RawHTTPClient.connect(port: port)
+            defer { client.close() }
+
+            // The first request is with the handler when the next ones, over 64 KiB of them, arrive;
+            // the kernel's buffers hold what the server does not read ahead.
+            try client.send(RawHTTPClient.requestBytes(path: "/first"))
+            #expect(waitFor(handler.arrived))
+            let body = [UInt8](repeating: UInt8(ascii: "x"), count: 40_000)
+            let rest = (0..<3).flatMap { _ in RawHTTPClient.requestBytes(method: "POST", path: "/next", body: body) }
+            try client.send(rest)
+
+            // Each request is answered in turn; the half-close after the last one ends the connection.
+            for index in 0..<4 {
+                if index > 0 {
+                    #expect(waitFor(handler.arrived))
+                }
+                handler.respondAll(HTTPResponse(status: 200, body: Array("answer \(index)".utf8)))
+                let response = try client.readResponse()
+                #expect(response.bodyText == "answer \(index)")
+                if index == 2 {
+                    client.shutdownWrite()
+                }
+            }
+            #expect(try client.readUntilClosed().closed)
+            #expect(handler.requests == 4)
+        }
+    }
+
     @Test func servesManyRequestsOnOneKeepAliveConnection() throws {
         try withServer { port, server in
             let client = try RawHTTPClient.connect(port: port)
