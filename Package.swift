@@ -15,15 +15,21 @@ let package = Package(
             pkgConfig: "sqlite3",
             providers: [.apt(["libsqlite3-dev"])]
         ),
+        .systemLibrary(
+            name: "CMongoC",
+            pkgConfig: "libmongoc-1.0",
+            providers: [.apt(["libmongoc-dev", "libbson-dev"])]
+        ),
         .systemLibrary(name: "CEpoll"),
         .target(name: "Logging"),
         .target(name: "HTTPServer", dependencies: ["CEpoll", "Logging"]),
         .target(name: "SessionCore"),
         .target(name: "SQLiteStore", dependencies: ["CSQLite", "SessionCore", "Logging"]),
+        .target(name: "MongoStore", dependencies: ["CMongoC", "SessionCore", "Logging"]),
         .target(name: "BrokerAPI", dependencies: ["HTTPServer", "SessionCore", "Logging"]),
         .target(
             name: "BrokerApp",
-            dependencies: ["BrokerAPI", "HTTPServer", "SessionCore", "SQLiteStore", "Logging"]
+            dependencies: ["BrokerAPI", "HTTPServer", "SessionCore", "SQLiteStore", "MongoStore", "Logging"]
         ),
         .executableTarget(name: "session-broker", dependencies: ["BrokerApp"]),
         .target(name: "TestSupport", dependencies: ["SessionCore"], path: "Sources/TestSupport"),

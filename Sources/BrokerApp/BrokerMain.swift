@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import MongoStore
 
 /// The whole life of the `session-broker` process: arguments, configuration, serving, signals.
 public enum BrokerMain {
@@ -63,6 +64,7 @@ public enum BrokerMain {
 
         termination.wait()
         service.shutdown()
+        MongoDriver.cleanUp()
         return 0
     }
 

@@ -2,6 +2,7 @@ import BrokerAPI
 import Foundation
 import HTTPServer
 import Logging
+import MongoStore
 import SQLiteStore
 import SessionCore
 
@@ -26,9 +27,13 @@ public final class BrokerService: Sendable {
         self.store = try Self.openStore(configuration, clock: clock)
         do {
             try self.store.prepare(pools: configuration.pools)
+        } catch where error.code == .unavailable {
+            self.store.close()
+            throw error
         } catch {
             self.store.close()
-            throw ConfigurationError(key: "sqlite.path", "cannot prepare \(self.store.description): \(error.message)")
+            let key = configuration.mongoURL == nil ? "sqlite.path" : "mongo.url"
+            throw ConfigurationError(key: key, "cannot prepare \(self.store.description): \(error.message)")
         }
 
         var http = configuration.http
@@ -44,9 +49,16 @@ public final class BrokerService: Sendable {
     ) throws
         -> any SessionStore
     {
-        if configuration.mongoURL != nil {
-            // TODO(#4): open the MongoDB store here once it exists; until then the setting is refused.
-            throw ConfigurationError(key: "mongo.url", "this build has no MongoDB store yet; use the embedded store")
+        if let url = configuration.mongoURL {
+            var mongo = MongoStoreConfiguration(url: url)
+            mongo.database = configuration.mongoDatabase
+            mongo.createIndexes = configuration.mongoCreateIndexes
+            mongo.maximumConnections = configuration.mongoConnections
+            do {
+                return try MongoSessionStore(configuration: mongo, logger: Logger(label: "store.mongo"))
+            } catch {
+                throw ConfigurationError(key: "mongo.url", "cannot use the MongoDB store: \(error.message)")
+            }
         }
         let path = configuration.sqlitePath
         if path != ":memory:" {

@@ -23,7 +23,12 @@ public struct Configuration: Sendable {
     public var sqliteSynchronous = SQLiteSessionStore.Synchronous.normal
     /// A MongoDB connection string; when set, the MongoDB store is used instead of SQLite.
     public var mongoURL: String?
-    public var mongoDatabase = "broker"
+    /// The MongoDB database; nil takes the one the URL names, else `broker`.
+    public var mongoDatabase: String?
+    /// Whether start-up creates the indexes the lease needs; off where the broker may not create indexes.
+    public var mongoCreateIndexes = true
+    /// How many MongoDB operations run at once, each on a client of its own.
+    public var mongoConnections = 16
     public var http = HTTPServerConfiguration()
     /// How long shutdown waits for requests in flight.
     public var drainTimeout = Period.seconds(10)
@@ -60,6 +65,9 @@ public struct Configuration: Sendable {
             "log.format": self.logFormat.rawValue,
             "store": self.mongoURL == nil ? "sqlite" : "mongodb",
             "sqlite.path": self.sqlitePath,
+            "mongo.database": self.mongoDatabase ?? "",
+            "mongo.create_indexes": String(self.mongoCreateIndexes),
+            "mongo.connections": String(self.mongoConnections),
             "sqlite.synchronous": self.sqliteSynchronous.rawValue,
             "http.max_connections": String(self.http.maxConnections),
             "http.event_loops": String(self.http.eventLoops),

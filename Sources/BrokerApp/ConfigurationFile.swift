@@ -56,6 +56,14 @@ enum ConfigurationFile {
         if var mongo = try reader.object("mongo") {
             configuration.mongoURL = try mongo.string("url") ?? configuration.mongoURL
             configuration.mongoDatabase = try mongo.string("database") ?? configuration.mongoDatabase
+            if case .bool(let create)? = mongo.raw("create_indexes") {
+                configuration.mongoCreateIndexes = create
+            } else if mongo.raw("create_indexes") != nil {
+                throw ConfigurationError(key: mongo.keyPath("create_indexes"), "must be true or false")
+            }
+            if let connections = try mongo.integer("connections", in: 1...256) {
+                configuration.mongoConnections = Int(connections)
+            }
             try mongo.rejectUnknown()
         }
         if var http = try reader.object("http") {

@@ -44,6 +44,7 @@ public enum ConfigurationLoader {
             ("BROKER_SQLITE_SYNCHRONOUS", .sqliteSynchronous), ("BROKER_MONGO_URL", .mongoURL),
             ("BROKER_MONGO_DATABASE", .mongoDatabase), ("LOG_LEVEL", .logLevel), ("BROKER_LOG_FORMAT", .logFormat),
             ("BROKER_MAX_CONNECTIONS", .maxConnections), ("BROKER_EVENT_LOOPS", .eventLoops),
+            ("BROKER_MONGO_CREATE_INDEXES", .mongoCreateIndexes),
         ]
         for (variable, setting) in settings {
             if let value = environment[variable], !value.isEmpty {
@@ -72,7 +73,7 @@ public enum ConfigurationLoader {
     /// One setting that the environment and the flags can both carry as text.
     private enum Setting {
         case host, port, sqlitePath, sqliteSynchronous, mongoURL, mongoDatabase, logLevel, logFormat
-        case maxConnections, eventLoops
+        case maxConnections, eventLoops, mongoCreateIndexes
 
         func apply(_ text: String, key: String, to configuration: inout Configuration) throws(ConfigurationError) {
             switch self {
@@ -96,6 +97,11 @@ public enum ConfigurationLoader {
                 configuration.http.maxConnections = try Self.integer(text, key: key, in: 1...1_000_000)
             case .eventLoops:
                 configuration.http.eventLoops = try Self.integer(text, key: key, in: 1...64)
+            case .mongoCreateIndexes:
+                guard let create = ["true": true, "false": false][text] else {
+                    throw ConfigurationError(key: key, "\"\(text)\" is neither true nor false")
+                }
+                configuration.mongoCreateIndexes = create
             }
         }
 

@@ -1,0 +1,319 @@
+import CMongoC
+import Logging
+import SessionCore
+
+/// The production store: every pool is a collection in one MongoDB database, read and written
+/// through libmongoc, so that any number of brokers can serve the same pools.
+///
+/// Operations run on a fixed set of threads (``BlockingWorkers``), each popping a client from the
+/// one client pool for the length of one operation. Every change is one atomic server command,
+/// and every time the store writes or compares is the server's (`$$NOW`).
+public final class MongoSessionStore: SessionStore {
+    public let description: String
+    private let configuration: MongoStoreConfiguration
+    private let connections: MongoConnections
+    private let workers: BlockingWorkers
+    private let gate = OutageGate()
+    private let logger: Logger
+
+    /// Creates the client pool; no server is contacted until the first operation.
+    ///
+    /// - Throws: ``StoreError`` (`misconfigured`) for a URL libmongoc does not accept.
+    public init(
+        configuration: MongoStoreConfiguration,
+        logger: Logger = Logger(label: "store.mongo")
+    ) throws(StoreError) {
+        guard MongoDriver.initialise() else {
+            throw StoreError(.misconfigured, "the MongoDB driver has been cleaned up in this process")
+        }
+        self.configuration = configuration
+        self.connections = try MongoConnections(configuration)
+        self.description = "mongodb:\(self.connections.database)"
+        self.logger = logger
+        self.workers = BlockingWorkers(count: configuration.maximumConnections, name: "mongo-store")
+    }
+
+    public func prepare(pools: [PoolConfiguration]) throws(StoreError) {
+        guard self.configuration.createIndexes else {
+            return
+        }
+        for pool in pools {
+            try self.runAndWait(pool, "create indexes") { collection throws(StoreError) in
+                try self.createIndexes(in: collection, names: pool.fields)
+            }
+        }
+    }
+
+    /// Creates the lease's index on `last_use` and the index on `next_use` that finds the next release.
+    ///
+    /// An index over the same keys under another name (made by earlier tools) serves as well.
+    private func createIndexes(in collection: MongoCollection, names: PoolFields) throws(StoreError) {
+        for field in [names.lastUse, names.nextUse] {
+            let index: BSONValue = ["key": .document([BSONMember(field, 1)]), "name": .string("broker_\(field)")]
+            let command: BSONValue = ["createIndexes": .string(collection.name), "indexes": [index]]
+            do {
+                _ = try collection.writeCommand(command, operation: "create the index on \(field)")
+            } catch where error.rawCode == 85 || error.rawCode == 86 {
+                self.logger.info("index exists under another name", ["collection": collection.name, "field": field])
+            }
+        }
+    }
+
+    public func insert(_ session: Session, into pool: PoolConfiguration, completion: @escaping StoreCompletion<Session>) {
+        self.submit(pool, "insert", completion: completion) { collection throws(StoreError) in
+            try collection.insert(session.bson(names: pool.fields), operation: "insert")
+            return session
+        }
+    }
+
+    public func find(id: String, in pool: PoolConfiguration, completion: @escaping StoreCompletion<Session>) {
+        self.submit(pool, "find", completion: completion) { collection throws(StoreError) in
+            let found = try collection.find(MongoQueries.byID(id), sort: MongoQueries.idOrder, limit: 1, operation: "find")
+            guard let document = found.first else {
+                throw StoreError(.notFound, "no session \(id)")
+            }
+            return Session(bson: document, names: pool.fields)
+        }
+    }
+
+    public func list(
+        in pool: PoolConfiguration,
+        after: String?,
+        limit: Int,
+        completion: @escaping StoreCompletion<SessionPage>
+    ) {
+        let queries = MongoQueries(names: pool.fields)
+        let filter = queries.active(pool.filter, and: after.map { [BSONMember("_id", ["$gt": Self.idValue($0)])] } ?? [])
+        self.submit(pool, "list", completion: completion) { collection throws(StoreError) in
+            let documents = try collection.find(filter, sort: MongoQueries.idOrder, limit: limit + 1, operation: "list")
+            var sessions = documents.map { Session(bson: $0, names: pool.fields) }
+
+            // One document more than asked tells whether another page follows.
+            guard sessions.count > limit else {
+                return SessionPage(sessions: sessions, next: nil)
+            }
+            sessions.removeLast()
+            return SessionPage(sessions: sessions, next: sessions.last?.id.text)
+        }
+    }
+
+    /// The `_id` a page's `after` stands for: an ObjectId when it is 24 hexadecimal digits.
+    ///
+    /// MongoDB sorts every string `_id` before every ObjectId, so after an ObjectId only
+    /// ObjectIds follow, and after a string the later strings and then all ObjectIds.
+    private static func idValue(_ text: String) -> BSONValue {
+        ObjectID(hex: text).map(BSONValue.objectID) ?? .string(text)
+    }
+
+    public func update(
+        id: String,
+        with update: SessionUpdate,
+        in pool: PoolConfiguration,
+        completion: @escaping StoreCompletion<Session>
+    ) {
+        let document: BSONValue
+        do {
+            document = try MongoUpdate(update, names: pool.fields).document
+        } catch {
+            completion(.failure(StoreError(.invalidInput, error.message)))
+            return
+        }
+        self.modify(id: id, in: pool, "update", update: document, completion: completion)
+    }
+
+    public func delete(id: String, in pool: PoolConfiguration, completion: @escaping StoreCompletion<Void>) {
+        self.submit(pool, "delete", completion: completion) { collection throws(StoreError) in
+            let removed = try collection.findAndModify(
+                query: MongoQueries.byID(id),
+                sort: MongoQueries.idOrder,
+                operation: "delete"
+            )
+            guard removed != nil else {
+                throw StoreError(.notFound, "no session \(id)")
+            }
+        }
+    }
+
+    public func lease(
+        _ request: LeaseRequest,
+        in pool: PoolConfiguration,
+        completion: @escaping StoreCompletion<LeaseOutcome>
+    ) {
+        let queries = MongoQueries(names: pool.fields)
+        let filter = pool.filter.combined(with: request.filter)
+        let update = queries.lease(count: request.countUse, delay: request.nextUseDelay ?? pool.nextUseDelay)
+        self.submit(pool, "lease", completion: completion) { collection throws(StoreError) in
+            let leased = try collection.findAndModify(
+                query: queries.ready(filter),
+                sort: queries.leaseOrder,
+                update: update,
+                operation: "lease"
+            )
+            if let leased {
+                return .leased(Session(bson: leased, names: pool.fields))
+            }
+
+            // Nothing is eligible: say how soon a held session will be, if one will by itself.
+            let release = try collection.aggregate(queries.earliestRelease(filter), operation: "find the next release")
+            guard let wait = release.first?.first(where: { $0.key == "wait" })?.value.counter else {
+                return .unavailable(retryAfter: nil)
+            }
+            return .unavailable(retryAfter: Period(milliseconds: max(0, wait)))
+        }
+    }
+
+    public func recordSuccess(
+        id: String,
+        count: Int64,
+        nextUseDelay: Period?,
+        in pool: PoolConfiguration,
+        completion: @escaping StoreCompletion<Session>
+    ) {
+        let update = MongoQueries(names: pool.fields).extendHold(count: count, delay: nextUseDelay)
+        self.modify(id: id, in: pool, "record a success", update: update, completion: completion)
+    }
+
+    public func hold(
+        id: String,
+        for period: Period,
+        in pool: PoolConfiguration,
+        completion: @escaping StoreCompletion<Session>
+    ) {
+        let update = MongoQueries(names: pool.fields).extendHold(count: 0, delay: period)
+        self.modify(id: id, in: pool, "hold", update: update, completion: completion)
+    }
+
+    public func setActive(
+        _ active: Bool,
+        id: String,
+        in pool: PoolConfiguration,
+        completion: @escaping StoreCompletion<Session>
+    ) {
+        let update: BSONValue = [["$set": .document([BSONMember(pool.fields.active, .bool(active))])]]
+        self.modify(id: id, in: pool, "switch a session", update: update, completion: completion)
+    }
+
+    public func countAvailable(in pool: PoolConfiguration, completion: @escaping StoreCompletion<Int64>) {
+        let match = MongoQueries(names: pool.fields).ready(pool.filter)
+        self.submit(pool, "count", completion: completion) { collection throws(StoreError) in
+            let counted = try collection.aggregate([["$match": match], ["$count": "n"]], operation: "count")
+            return counted.first?.first?.value.counter ?? 0
+        }
+    }
+
+    public func statistics(in pool: PoolConfiguration, completion: @escaping StoreCompletion<PoolStatistics>) {
+        let pipeline = MongoQueries(names: pool.fields).statistics(pool.filter)
+        self.submit(pool, "statistics", completion: completion) { collection throws(StoreError) in
+            let totals = try collection.aggregate(pipeline, operation: "statistics").first ?? []
+            func value(_ key: String) -> Int64 {
+                guard let found = totals.first(where: { $0.key == key })?.value else {
+                    return 0
+                }
+                if case .double(let sum) = found, sum >= 9.2e18 {
+                    return Int64.max
+                }
+                return found.counter ?? 0
+            }
+            var statistics = PoolStatistics()
+            statistics.total = value("total")
+            statistics.inactive = value("inactive")
+            statistics.available = value("available")
+            statistics.cooling = statistics.total - statistics.inactive - statistics.available
+            statistics.countUse = value("count_use")
+            statistics.countSuccess = value("count_success")
+            return statistics
+        }
+    }
+
+    public func checkHealth(completion: @escaping StoreCompletion<Void>) {
+        self.submit(nil, "ping", completion: completion) { collection throws(StoreError) in
+            _ = try collection.readCommand(["ping": 1], database: "admin", operation: "ping")
+        }
+    }
+
+    /// Ends the threads once queued operations are answered (which pushes every client back),
+    /// then destroys the client pool. ``MongoDriver/cleanUp()`` is for the end of the process.
+    public func close() {
+        self.workers.close()
+        self.connections.destroy()
+    }
+
+    /// Changes the document `id` names with one `findAndModify` and returns it as changed; with no
+    /// `update`, returns it as it is.
+    private func modify(
+        id: String,
+        in pool: PoolConfiguration,
+        _ operation: String,
+        update: BSONValue?,
+        completion: @escaping StoreCompletion<Session>
+    ) {
+        guard let update else {
+            self.find(id: id, in: pool, completion: completion)
+            return
+        }
+        self.submit(pool, operation, completion: completion) { collection throws(StoreError) in
+            let changed = try collection.findAndModify(
+                query: MongoQueries.byID(id),
+                sort: MongoQueries.idOrder,
+                update: update,
+                operation: operation
+            )
+            guard let changed else {
+                throw StoreError(.notFound, "no session \(id)")
+            }
+            return Session(bson: changed, names: pool.fields)
+        }
+    }
+
+    /// Queues `body` for a worker thread, with a client and `pool`'s collection, and answers `completion`.
+    private func submit<Value: Sendable>(
+        _ pool: PoolConfiguration?,
+        _ operation: String,
+        completion: @escaping StoreCompletion<Value>,
+        _ body: @escaping @Sendable (MongoCollection) throws(StoreError) -> Value
+    ) {
+        let accepted = self.workers.submit { [self] in
+            completion(self.perform(pool, operation, body))
+        }
+        if !accepted {
+            completion(.failure(StoreError(.unavailable, "\(operation): the store is closing")))
+        }
+    }
+
+    /// Runs `body` on a worker thread and waits for it. For start-up work; it BLOCKS the caller.
+    private func runAndWait<Value: Sendable>(
+        _ pool: PoolConfiguration?,
+        _ operation: String,
+        _ body: @escaping @Sendable (MongoCollection) throws(StoreError) -> Value
+    ) throws(StoreError) -> Value {
+        try self.perform(pool, operation, body).get()
+    }
+
+    /// Runs one operation through the outage gate on a client of its own.
+    private func perform<Value>(
+        _ pool: PoolConfiguration?,
+        _ operation: String,
+        _ body: (MongoCollection) throws(StoreError) -> Value
+    ) -> Result<Value, StoreError> {
+        guard self.gate.admit() != .refuse else {
+            return .failure(StoreError(.unavailable, "\(operation): MongoDB was unreachable a moment ago"))
+        }
+        let result = Result { () throws(StoreError) -> Value in
+            try self.connections.withClient { client throws(StoreError) in
+                let collection = MongoCollection(
+                    client: client,
+                    database: self.connections.database,
+                    name: pool?.collection ?? ""
+                )
+                return try body(collection)
+            }
+        }
+        if case .failure(let error) = result, error.code == .unavailable {
+            self.gate.finish(reachable: false)
+            self.logger.warning("store unavailable", ["operation": operation, "error": "\(error)"])
+        } else {
+            self.gate.finish(reachable: true)
+        }
+        return result
+    }
+}
