@@ -2,10 +2,14 @@
 SWIFT ?= swift
 ARGS ?=
 
-.PHONY: run test build release deps lint format clean bench
+.PHONY: run test build release deps mongo-test-server lint format clean bench
 
 deps:
 	@bash scripts/install-deps.sh
+
+## Installs mongoeco, the MongoDB-compatible server the tests run against, into .venv-mongo/.
+mongo-test-server:
+	@bash scripts/install-mongo-test-server.sh
 
 build: deps
 	$(SWIFT) build
@@ -17,8 +21,8 @@ release: deps
 run: release
 	.build/release/session-broker serve $(ARGS)
 
-## Runs the whole test suite.
-test: deps
+## Runs the whole test suite, against mongoeco or the MongoDB named by BROKER_TEST_MONGO_URL.
+test: deps mongo-test-server
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 

@@ -40,6 +40,11 @@ let package = Package(
             name: "BrokerAPITests",
             dependencies: ["BrokerAPI", "BrokerApp", "HTTPServer", "SessionCore", "SQLiteStore", "TestSupport"]
         ),
+        .testTarget(
+            name: "StoreContractTests",
+            dependencies: ["SessionCore", "SQLiteStore", "MongoStore", "TestSupport"]
+        ),
+        .testTarget(name: "MongoStoreTests", dependencies: ["MongoStore", "CMongoC", "SessionCore", "TestSupport"]),
         .testTarget(name: "BrokerAppTests", dependencies: ["BrokerApp", "TestSupport"]),
     ]
 )

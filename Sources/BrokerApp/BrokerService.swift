@@ -27,7 +27,7 @@ public final class BrokerService: Sendable {
         self.store = try Self.openStore(configuration, clock: clock)
         do {
             try self.store.prepare(pools: configuration.pools)
-        } catch where error.code == .unavailable {
+        } catch  where error.code == .unavailable {
             self.store.close()
             throw error
         } catch {

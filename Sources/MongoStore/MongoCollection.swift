@@ -63,7 +63,8 @@ struct MongoCollection {
     }
 
     /// The documents `filter` finds, in `sort` order, at most `limit` of them.
-    func find(_ filter: BSONValue, sort: BSONValue, limit: Int, operation: String) throws(StoreError) -> [[BSONMember]] {
+    func find(_ filter: BSONValue, sort: BSONValue, limit: Int, operation: String) throws(StoreError) -> [[BSONMember]]
+    {
         let filter = try BSONDocument(filter)
         let options = try BSONDocument(["sort": sort, "limit": .int32(Int32(clamping: limit))])
         return try self.withCollection { collection throws(StoreError) in
@@ -80,15 +81,18 @@ struct MongoCollection {
         let pipeline = try BSONDocument(["pipeline": .array(pipeline)])
         return try self.withCollection { collection throws(StoreError) in
             try pipeline.withPointer { pipeline throws(StoreError) in
-                try Self.drain(mongoc_collection_aggregate(collection, MONGOC_QUERY_NONE, pipeline, nil, nil), operation)
+                try Self.drain(
+                    mongoc_collection_aggregate(collection, MONGOC_QUERY_NONE, pipeline, nil, nil),
+                    operation
+                )
             }
         }
     }
 
-    /// Runs an update of every document `filter` finds; returns how many changed.
-    func updateMany(_ filter: BSONValue, update: [BSONValue], operation: String) throws(StoreError) -> Int64 {
+    /// Applies the update document `update` to every document `filter` finds; returns how many changed.
+    func updateMany(_ filter: BSONValue, update: BSONValue, operation: String) throws(StoreError) -> Int64 {
         let filter = try BSONDocument(filter)
-        let update = try BSONDocument(.document(update.enumerated().map { BSONMember(String($0.offset), $0.element) }))
+        let update = try BSONDocument(update)
         let reply = try self.withCollection { collection throws(StoreError) in
             try filter.withPointer { filter throws(StoreError) in
                 try update.withPointer { update throws(StoreError) in

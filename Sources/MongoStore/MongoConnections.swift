@@ -33,7 +33,10 @@ final class MongoConnections: @unchecked Sendable {
             configuration.database ?? mongoc_uri_get_database(uri).map { String(cString: $0) } ?? "broker"
 
         guard let pool = mongoc_client_pool_new_with_error(uri, &error) else {
-            throw StoreError(.misconfigured, StoreError(mongo: error, operation: "cannot create the client pool").message)
+            throw StoreError(
+                .misconfigured,
+                StoreError(mongo: error, operation: "cannot create the client pool").message
+            )
         }
         let named = mongoc_uri_get_appname(uri) != nil || mongoc_client_pool_set_appname(pool, configuration.appName)
         guard mongoc_client_pool_set_error_api(pool, Int32(MONGOC_ERROR_API_VERSION_2)), named else {

@@ -4,8 +4,21 @@ import SessionCore
 ///
 /// Every time comparison and every time written uses the server's clock (`$$NOW`), so that
 /// brokers on different machines agree on who may lease what.
+///
+/// A session the broker holds for longer than ``parkingThreshold`` (a lock, a block, a long
+/// cooldown) is also *parked*: ``parkedField`` holds the end of its hold. The lease's index
+/// starts with that field and the lease asks for it to be missing, so parked sessions are not
+/// even visited: the lease's cost does not grow with the number of sessions locked or blocked.
+/// Parking is only a shortcut past sessions that are ineligible anyway; eligibility itself is
+/// always `next_use` against the server's clock. ``unparkExpired`` lifts parking shortly before
+/// the hold ends, and a write of `next_use` through the API lifts it at once.
 struct MongoQueries: Sendable {
     let names: PoolFields
+
+    /// The field that parks a session; the broker reads documents as if it were not there.
+    static let parkedField = "broker_parked_until"
+    /// Holds at least this long park the session; shorter ones are cheap to pass over.
+    static let parkingThreshold = Period.seconds(60)
 
     /// `$field`, the aggregation reference to a field.
     private func reference(_ field: String) -> BSONValue {
@@ -46,9 +59,9 @@ struct MongoQueries: Sendable {
         return .document(members)
     }
 
-    /// Active, admitted by `filter` and eligible now.
+    /// Active, admitted by `filter`, not parked, and eligible now.
     func ready(_ filter: LeaseFilter) -> BSONValue {
-        self.active(filter, and: [BSONMember("$expr", self.eligible)])
+        self.active(filter, and: [BSONMember(Self.parkedField, nil), BSONMember("$expr", self.eligible)])
     }
 
     private static func condition(_ condition: LeaseFilter.Condition) -> BSONValue {
@@ -60,22 +73,41 @@ struct MongoQueries: Sendable {
         return .document([BSONMember(condition.path.description, value)])
     }
 
-    /// The lease's sort: never used first, then used longest ago.
+    /// The keys of the lease's index, which is also its sort: unparked sessions, never used first,
+    /// then used longest ago.
     var leaseOrder: BSONValue {
-        .document([BSONMember(self.names.lastUse, 1)])
+        .document([BSONMember(Self.parkedField, 1), BSONMember(self.names.lastUse, 1)])
+    }
+
+    /// The index that finds the earliest release for `Retry-After`.
+    var releaseOrder: BSONValue {
+        .document([BSONMember(self.names.nextUse, 1)])
     }
 
     /// Stamps a lease: `last_use` now, `next_use` after `delay`, `count_use` raised by `count`.
     func lease(count: Int64, delay: Period) -> BSONValue {
-        [
-            [
-                "$set": .document([
-                    BSONMember(self.names.lastUse, "$$NOW"),
-                    BSONMember(self.names.nextUse, ["$add": ["$$NOW", .int64(delay.milliseconds)]]),
-                    BSONMember(self.names.countUse, ["$add": [self.counter(self.names.countUse), .int64(count)]]),
-                ])
-            ]
+        let until: BSONValue = ["$add": ["$$NOW", .int64(delay.milliseconds)]]
+        var changes = [
+            BSONMember(self.names.lastUse, "$$NOW"),
+            BSONMember(self.names.nextUse, until),
+            BSONMember(self.names.countUse, ["$add": [self.counter(self.names.countUse), .int64(count)]]),
         ]
+        if delay >= Self.parkingThreshold {
+            changes.append(BSONMember(Self.parkedField, until))
+        }
+        return [["$set": .document(changes)]]
+    }
+
+    /// Lifts parking from sessions whose hold ends within ``parkingThreshold`` of `now`.
+    ///
+    /// `now` is this broker's clock, and lifting early is harmless (eligibility is decided by
+    /// the server's clock), so clocks that differ by less than the threshold release on time.
+    static func unparkExpired(now: Timestamp) -> (filter: BSONValue, update: BSONValue) {
+        let horizon = now.adding(milliseconds: Self.parkingThreshold.milliseconds)
+        return (
+            .document([BSONMember(Self.parkedField, ["$lte": .date(horizon)])]),
+            ["$unset": .document([BSONMember(Self.parkedField, "")])]
+        )
     }
 
     /// Adds `count` to the success counter and holds the session at least `delay` from now; nil
@@ -92,20 +124,23 @@ struct MongoQueries: Sendable {
             let later: BSONValue = [
                 "$and": [self.isDate(self.names.nextUse), ["$gt": [self.reference(self.names.nextUse), until]]]
             ]
-            changes.append(BSONMember(self.names.nextUse, ["$cond": [later, self.reference(self.names.nextUse), until]]))
+            let nextUse: BSONValue = ["$cond": [later, self.reference(self.names.nextUse), until]]
+            changes.append(BSONMember(self.names.nextUse, nextUse))
+            if delay >= Self.parkingThreshold {
+                changes.append(BSONMember(Self.parkedField, nextUse))
+            }
         }
         return changes.isEmpty ? nil : [["$set": .document(changes)]]
     }
 
-    /// How long until the first held session that `filter` admits is free, in milliseconds.
-    func earliestRelease(_ filter: LeaseFilter) -> [BSONValue] {
-        let held = self.active(
-            filter,
-            and: [
-                BSONMember(self.names.nextUse, ["$type": "date"]),
-                BSONMember("$expr", ["$gt": [self.reference(self.names.nextUse), "$$NOW"]]),
-            ]
-        )
+    /// How long until the first held session that `filter` admits is free, in milliseconds; 0 when
+    /// one has come free since the lease looked.
+    ///
+    /// Only `next_use` dates after `now` (this broker's clock) less ``parkingThreshold`` are
+    /// considered, which bounds the index range while tolerating clocks that differ by less.
+    func earliestRelease(_ filter: LeaseFilter, now: Timestamp) -> [BSONValue] {
+        let horizon = now.adding(milliseconds: -Self.parkingThreshold.milliseconds)
+        let held = self.active(filter, and: [BSONMember(self.names.nextUse, ["$gte": .date(horizon)])])
         return [
             ["$match": held],
             ["$sort": .document([BSONMember(self.names.nextUse, 1)])],

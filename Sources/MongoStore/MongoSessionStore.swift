@@ -1,6 +1,8 @@
 import CMongoC
+import Dispatch
 import Logging
 import SessionCore
+import Synchronization
 
 /// The production store: every pool is a collection in one MongoDB database, read and written
 /// through libmongoc, so that any number of brokers can serve the same pools.
@@ -14,6 +16,7 @@ public final class MongoSessionStore: SessionStore {
     private let connections: MongoConnections
     private let workers: BlockingWorkers
     private let gate = OutageGate()
+    private let unparking = UnparkingSchedule(interval: .seconds(1))
     private let logger: Logger
 
     /// Creates the client pool; no server is contacted until the first operation.
@@ -44,22 +47,23 @@ public final class MongoSessionStore: SessionStore {
         }
     }
 
-    /// Creates the lease's index on `last_use` and the index on `next_use` that finds the next release.
-    ///
-    /// An index over the same keys under another name (made by earlier tools) serves as well.
+    /// Creates the lease's index (see ``MongoQueries``) and the index on `next_use` that finds the
+    /// next release. An index over the same keys under another name serves as well.
     private func createIndexes(in collection: MongoCollection, names: PoolFields) throws(StoreError) {
-        for field in [names.lastUse, names.nextUse] {
-            let index: BSONValue = ["key": .document([BSONMember(field, 1)]), "name": .string("broker_\(field)")]
+        let queries = MongoQueries(names: names)
+        for (name, keys) in [("broker_lease", queries.leaseOrder), ("broker_release", queries.releaseOrder)] {
+            let index: BSONValue = ["key": keys, "name": .string(name)]
             let command: BSONValue = ["createIndexes": .string(collection.name), "indexes": [index]]
             do {
-                _ = try collection.writeCommand(command, operation: "create the index on \(field)")
-            } catch where error.rawCode == 85 || error.rawCode == 86 {
-                self.logger.info("index exists under another name", ["collection": collection.name, "field": field])
+                _ = try collection.writeCommand(command, operation: "create the index \(name)")
+            } catch  where error.rawCode == 85 || error.rawCode == 86 {
+                self.logger.info("index exists under another name", ["collection": collection.name, "index": name])
             }
         }
     }
 
-    public func insert(_ session: Session, into pool: PoolConfiguration, completion: @escaping StoreCompletion<Session>) {
+    public func insert(_ session: Session, into pool: PoolConfiguration, completion: @escaping StoreCompletion<Session>)
+    {
         self.submit(pool, "insert", completion: completion) { collection throws(StoreError) in
             try collection.insert(session.bson(names: pool.fields), operation: "insert")
             return session
@@ -68,7 +72,12 @@ public final class MongoSessionStore: SessionStore {
 
     public func find(id: String, in pool: PoolConfiguration, completion: @escaping StoreCompletion<Session>) {
         self.submit(pool, "find", completion: completion) { collection throws(StoreError) in
-            let found = try collection.find(MongoQueries.byID(id), sort: MongoQueries.idOrder, limit: 1, operation: "find")
+            let found = try collection.find(
+                MongoQueries.byID(id),
+                sort: MongoQueries.idOrder,
+                limit: 1,
+                operation: "find"
+            )
             guard let document = found.first else {
                 throw StoreError(.notFound, "no session \(id)")
             }
@@ -83,7 +92,7 @@ public final class MongoSessionStore: SessionStore {
         completion: @escaping StoreCompletion<SessionPage>
     ) {
         let queries = MongoQueries(names: pool.fields)
-        let filter = queries.active(pool.filter, and: after.map { [BSONMember("_id", ["$gt": Self.idValue($0)])] } ?? [])
+        let filter = queries.active(pool.filter, and: after.map { [Self.idsAfter($0)] } ?? [])
         self.submit(pool, "list", completion: completion) { collection throws(StoreError) in
             let documents = try collection.find(filter, sort: MongoQueries.idOrder, limit: limit + 1, operation: "list")
             var sessions = documents.map { Session(bson: $0, names: pool.fields) }
@@ -97,12 +106,16 @@ public final class MongoSessionStore: SessionStore {
         }
     }
 
-    /// The `_id` a page's `after` stands for: an ObjectId when it is 24 hexadecimal digits.
+    /// The condition on `_id` for the page after `text`: 24 hexadecimal digits stand for an ObjectId.
     ///
-    /// MongoDB sorts every string `_id` before every ObjectId, so after an ObjectId only
-    /// ObjectIds follow, and after a string the later strings and then all ObjectIds.
-    private static func idValue(_ text: String) -> BSONValue {
-        ObjectID(hex: text).map(BSONValue.objectID) ?? .string(text)
+    /// MongoDB sorts every string `_id` before every ObjectId, and `$gt` compares within one type,
+    /// so after an ObjectId only later ObjectIds follow, and after a string the later strings and
+    /// then every ObjectId.
+    private static func idsAfter(_ text: String) -> BSONMember {
+        if let objectID = ObjectID(hex: text) {
+            return BSONMember("_id", ["$gt": .objectID(objectID)])
+        }
+        return BSONMember("$or", [["_id": ["$gt": .string(text)]], ["_id": ["$type": "objectId"]]])
     }
 
     public func update(
@@ -143,18 +156,32 @@ public final class MongoSessionStore: SessionStore {
         let filter = pool.filter.combined(with: request.filter)
         let update = queries.lease(count: request.countUse, delay: request.nextUseDelay ?? pool.nextUseDelay)
         self.submit(pool, "lease", completion: completion) { collection throws(StoreError) in
-            let leased = try collection.findAndModify(
-                query: queries.ready(filter),
-                sort: queries.leaseOrder,
-                update: update,
-                operation: "lease"
-            )
-            if let leased {
-                return .leased(Session(bson: leased, names: pool.fields))
+            if self.unparking.isDue(collection.name) {
+                _ = try self.unparkExpired(in: collection)
+            }
+            let attempt = { () throws(StoreError) -> Session? in
+                let leased = try collection.findAndModify(
+                    query: queries.ready(filter),
+                    sort: queries.leaseOrder,
+                    update: update,
+                    operation: "lease"
+                )
+                return leased.map { Session(bson: $0, names: pool.fields) }
+            }
+            if let leased = try attempt() {
+                return .leased(leased)
+            }
+
+            // Holds may have ended since the last unparking; only then is another attempt worth it.
+            if try self.unparkExpired(in: collection) > 0, let leased = try attempt() {
+                return .leased(leased)
             }
 
             // Nothing is eligible: say how soon a held session will be, if one will by itself.
-            let release = try collection.aggregate(queries.earliestRelease(filter), operation: "find the next release")
+            let release = try collection.aggregate(
+                queries.earliestRelease(filter, now: Timestamp.now()),
+                operation: "find the next release"
+            )
             guard let wait = release.first?.first(where: { $0.key == "wait" })?.value.counter else {
                 return .unavailable(retryAfter: nil)
             }
@@ -238,6 +265,12 @@ public final class MongoSessionStore: SessionStore {
         self.connections.destroy()
     }
 
+    /// Lifts parking from the sessions of `collection` whose holds are about to end; returns how many.
+    private func unparkExpired(in collection: MongoCollection) throws(StoreError) -> Int64 {
+        let (filter, update) = MongoQueries.unparkExpired(now: Timestamp.now())
+        return try collection.updateMany(filter, update: update, operation: "unpark")
+    }
+
     /// Changes the document `id` names with one `findAndModify` and returns it as changed; with no
     /// `update`, returns it as it is.
     private func modify(
@@ -286,7 +319,16 @@ public final class MongoSessionStore: SessionStore {
         _ operation: String,
         _ body: @escaping @Sendable (MongoCollection) throws(StoreError) -> Value
     ) throws(StoreError) -> Value {
-        try self.perform(pool, operation, body).get()
+        let done = DispatchSemaphore(value: 0)
+        let outcome = Mutex<Result<Value, StoreError>?>(nil)
+        self.submit(pool, operation) { result in
+            outcome.withLock { $0 = result }
+            done.signal()
+        } _: { collection throws(StoreError) in
+            try body(collection)
+        }
+        done.wait()
+        return try outcome.withLock { $0! }.get()
     }
 
     /// Runs one operation through the outage gate on a client of its own.

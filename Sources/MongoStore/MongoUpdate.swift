@@ -24,6 +24,12 @@ struct MongoUpdate {
         }
         unset += update.unset.map { BSONMember($0.description, "") }
 
+        // A new `next_use` is the client's to decide; parking must not outlast it.
+        let paths = update.set.map(\.path) + update.unset
+        if paths.contains(where: { $0.root == names.nextUse }) {
+            unset.append(BSONMember(MongoQueries.parkedField, ""))
+        }
+
         var members: [BSONMember] = []
         if !set.isEmpty {
             members.append(BSONMember("$set", .document(set)))
@@ -35,7 +41,11 @@ struct MongoUpdate {
     }
 
     /// The stored form of a managed field's JSON value, read the way a new document's would be.
-    private static func managedValue(_ value: JSONValue, name: String, names: PoolFields) throws(InputError) -> BSONValue? {
+    private static func managedValue(
+        _ value: JSONValue,
+        name: String,
+        names: PoolFields
+    ) throws(InputError) -> BSONValue? {
         let probe = try Session(document: JSONObject([.init(key: name, value: value)]), fields: names)
         return probe.bson(names: names).first { $0.key == name }?.value
     }

@@ -22,6 +22,8 @@ extension Session {
                 session.lastUse = time
             case (names.nextUse, .date(let time)):
                 session.nextUse = time
+            case (MongoQueries.parkedField, _):
+                continue
             case (names.lastUse, .null), (names.nextUse, .null), (names.active, .null),
                 (names.countUse, .null), (names.countSuccess, .null):
                 continue
