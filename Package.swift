@@ -45,6 +45,7 @@ let package = Package(
             dependencies: ["SessionCore", "SQLiteStore", "MongoStore", "TestSupport"]
         ),
         .testTarget(name: "MongoStoreTests", dependencies: ["MongoStore", "CMongoC", "SessionCore", "TestSupport"]),
+        .testTarget(name: "MongoEndToEndTests", dependencies: ["SessionCore", "TestSupport"]),
         .testTarget(name: "BrokerAppTests", dependencies: ["BrokerApp", "TestSupport"]),
     ]
 )

@@ -9,6 +9,7 @@ Usage: .venv-mongo/bin/python scripts/mongo-test-server.py [--port N] [--data FI
 
 import argparse
 import asyncio
+import logging
 import os
 import signal
 import sys
@@ -66,17 +67,28 @@ async def serve(arguments):
     print(f"mongodb://127.0.0.1:{address.port}", flush=True)
 
     await stopped.wait()
-    await server.close()
+    try:
+        # Closing the SQLite engine can wait on its own lock for seconds; the data is committed
+        # already, so a stop that takes longer is cut short like a crash of the server would be.
+        await asyncio.wait_for(server.close(), timeout=1)
+    except Exception as error:
+        print(f"mongo-test-server: stopped without a clean close: {type(error).__name__}", file=sys.stderr)
     return 0
 
 
 def main():
     arguments = parse_arguments()
+    # Log records that mongoeco emits while its storage closes are not worth a traceback each.
+    logging.raiseExceptions = False
     try:
-        return asyncio.run(serve(arguments))
+        status = asyncio.run(serve(arguments))
     except KeyboardInterrupt:
-        return 0
+        status = 0
+    sys.stdout.flush()
+    sys.stderr.flush()
+    # Leftover storage threads must not hold the exit.
+    os._exit(status)
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()
