@@ -3,7 +3,7 @@
 # ones named as arguments. Safe to run again: it does nothing when everything is present.
 set -euo pipefail
 
-packages=(libsqlite3-dev pkg-config curl)
+packages=(libsqlite3-dev libmongoc-dev libbson-dev pkg-config curl)
 if [ $# -gt 0 ]; then
     packages=("$@")
 fi
