@@ -38,7 +38,7 @@ public struct APIError: Error, Sendable, Equatable {
         case .unavailable:
             self.init(status: 503, code: "store_unavailable", message: "the session store is unavailable; retry later")
         case .invalidInput:
-            self.init(status: 400, code: "invalid_request", message: error.message)
+            self.init(status: 400, code: "invalid_request", message: error.clientMessage ?? error.message)
         default:
             self = .internal
         }

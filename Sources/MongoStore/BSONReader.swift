@@ -1,4 +1,5 @@
 import CMongoC
+import Foundation
 import SessionCore
 
 /// Reads libbson documents into ``BSONValue``s, copying everything out before the document goes away.
@@ -41,7 +42,8 @@ enum BSONReader {
     }
 
     /// The value under the iterator. Types with no place in the broker's documents are read as
-    /// their nearest JSON form: decimals and regular expressions as text, binary data as null.
+    /// their nearest JSON form: decimals as their digits, binary data as base64 text, regular
+    /// expressions as `/pattern/options`, timestamps as one integer, and the rest as null.
     private static func value(at iterator: OpaquePointer) -> BSONValue {
         switch bson_iter_type(iterator) {
         case BSON_TYPE_BOOL:
@@ -72,6 +74,21 @@ enum BSONReader {
             return .array(self.children(of: iterator).map(\.value))
         case BSON_TYPE_DECIMAL128:
             return self.decimal(at: iterator)
+        case BSON_TYPE_BINARY:
+            var subtype = bson_subtype_t(rawValue: 0)
+            var length: UInt32 = 0
+            var bytes: UnsafePointer<UInt8>?
+            bson_iter_binary(iterator, &subtype, &length, &bytes)
+            guard let bytes else {
+                return .string("")
+            }
+            return .string(Data(UnsafeBufferPointer(start: bytes, count: Int(length))).base64EncodedString())
+        case BSON_TYPE_REGEX:
+            var options: UnsafePointer<CChar>?
+            guard let pattern = bson_iter_regex(iterator, &options) else {
+                return .null
+            }
+            return .string("/" + String(cString: pattern) + "/" + (options.map { String(cString: $0) } ?? ""))
         case BSON_TYPE_TIMESTAMP:
             var seconds: UInt32 = 0
             var increment: UInt32 = 0

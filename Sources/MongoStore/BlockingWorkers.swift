@@ -8,6 +8,8 @@ final class BlockingWorkers: @unchecked Sendable {
     // `condition` guards `queue`, `closing` and `running`.
     private let condition = NSCondition()
     private var queue: [@Sendable () -> Void] = []
+    /// The index in `queue` of the next job; taken jobs before it are dropped in bulk.
+    private var head = 0
     private var closing = false
     private var running = 0
 
@@ -59,12 +61,18 @@ final class BlockingWorkers: @unchecked Sendable {
     private func next() -> (@Sendable () -> Void)? {
         self.condition.lock()
         defer { self.condition.unlock() }
-        while self.queue.isEmpty {
+        while self.head == self.queue.count {
             if self.closing {
                 return nil
             }
             self.condition.wait()
         }
-        return self.queue.removeFirst()
+        let job = self.queue[self.head]
+        self.head += 1
+        if self.head == self.queue.count || self.head >= 1024 {
+            self.queue.removeFirst(self.head)
+            self.head = 0
+        }
+        return job
     }
 }

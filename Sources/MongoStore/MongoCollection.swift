@@ -62,11 +62,21 @@ struct MongoCollection {
         }
     }
 
-    /// The documents `filter` finds, in `sort` order, at most `limit` of them.
-    func find(_ filter: BSONValue, sort: BSONValue, limit: Int, operation: String) throws(StoreError) -> [[BSONMember]]
-    {
+    /// The documents `filter` finds, in `sort` order, at most `limit` of them, with the fields
+    /// `projection` names (all without one).
+    func find(
+        _ filter: BSONValue,
+        sort: BSONValue,
+        limit: Int,
+        projection: BSONValue? = nil,
+        operation: String
+    ) throws(StoreError) -> [[BSONMember]] {
         let filter = try BSONDocument(filter)
-        let options = try BSONDocument(["sort": sort, "limit": .int32(Int32(clamping: limit))])
+        var members = [BSONMember("sort", sort), BSONMember("limit", .int32(Int32(clamping: limit)))]
+        if let projection {
+            members.append(BSONMember("projection", projection))
+        }
+        let options = try BSONDocument(members)
         return try self.withCollection { collection throws(StoreError) in
             try filter.withPointer { filter throws(StoreError) in
                 try options.withPointer { options throws(StoreError) in

@@ -1,5 +1,6 @@
 import CMongoC
 import SessionCore
+import Synchronization
 
 /// The store's one `mongoc_client_pool_t`: configured before the first client is popped, and
 /// destroyed only after every client has come back.
@@ -8,6 +9,9 @@ final class MongoConnections: @unchecked Sendable {
     private let pool: OpaquePointer
     /// The database the pools' collections live in.
     let database: String
+    /// How many clients the pool hands out at once (`maxPoolSize`), so how many threads may use it.
+    let clientLimit: Int
+    private let destroyed = Mutex(false)
 
     /// Creates the pool for `configuration`; no server is contacted yet.
     ///
@@ -28,6 +32,16 @@ final class MongoConnections: @unchecked Sendable {
         ]
         for (option, value) in defaults where !mongoc_uri_has_option(uri, option) {
             mongoc_uri_set_option_as_int32(uri, option, value)
+        }
+        self.clientLimit = Int(max(1, mongoc_uri_get_option_as_int32(uri, MONGOC_URI_MAXPOOLSIZE, 100)))
+
+        // An acknowledged write must survive a failover, so writes wait for a majority unless
+        // the URL says otherwise.
+        if !mongoc_uri_has_option(uri, MONGOC_URI_W) {
+            let majority = mongoc_write_concern_new()
+            mongoc_write_concern_set_w(majority, MONGOC_WRITE_CONCERN_W_MAJORITY)
+            mongoc_uri_set_write_concern(uri, majority)
+            mongoc_write_concern_destroy(majority)
         }
         self.database =
             configuration.database ?? mongoc_uri_get_database(uri).map { String(cString: $0) } ?? "broker"
@@ -55,8 +69,14 @@ final class MongoConnections: @unchecked Sendable {
         return try body(client)
     }
 
-    /// Destroys the pool. Call it once, after every thread that pops clients has ended.
+    /// Destroys the pool, once, after every thread that pops clients has ended; later calls do nothing.
     func destroy() {
-        mongoc_client_pool_destroy(self.pool)
+        let first = self.destroyed.withLock { destroyed in
+            defer { destroyed = true }
+            return !destroyed
+        }
+        if first {
+            mongoc_client_pool_destroy(self.pool)
+        }
     }
 }

@@ -6,12 +6,13 @@ import SessionCore
 /// brokers on different machines agree on who may lease what.
 ///
 /// A session the broker holds for longer than ``parkingThreshold`` (a lock, a block, a long
-/// cooldown) is also *parked*: ``parkedField`` holds the end of its hold. The lease's index
-/// starts with that field and the lease asks for it to be missing, so parked sessions are not
-/// even visited: the lease's cost does not grow with the number of sessions locked or blocked.
-/// Parking is only a shortcut past sessions that are ineligible anyway; eligibility itself is
-/// always `next_use` against the server's clock. ``unparkExpired`` lifts parking shortly before
-/// the hold ends, and a write of `next_use` through the API lifts it at once.
+/// cooldown) is also *parked*: ``parkedField`` holds the end of its hold, and a session the broker
+/// switches off holds `true` there. The lease's index starts with that field and the lease asks
+/// for it to be missing, so parked sessions are not even visited: the lease's cost does not grow
+/// with the number of sessions locked, blocked or switched off. Parking is only a shortcut past
+/// sessions that are ineligible anyway; eligibility itself is always `active` and `next_use`
+/// against the server's clock. ``Unparker`` lifts parking shortly before a hold ends and when
+/// another program has changed `next_use`; a write of `next_use` through the API lifts it at once.
 struct MongoQueries: Sendable {
     let names: PoolFields
 
@@ -19,6 +20,13 @@ struct MongoQueries: Sendable {
     static let parkedField = "broker_parked_until"
     /// Holds at least this long park the session; shorter ones are cheap to pass over.
     static let parkingThreshold = Period.seconds(60)
+
+    /// The answer to a document or update that names ``parkedField``.
+    static let reservedFieldError: StoreError = {
+        var error = StoreError(.invalidInput, "\(parkedField) is reserved by the MongoDB store")
+        error.clientMessage = error.message
+        return error
+    }()
 
     /// `$field`, the aggregation reference to a field.
     private func reference(_ field: String) -> BSONValue {
@@ -64,13 +72,26 @@ struct MongoQueries: Sendable {
         self.active(filter, and: [BSONMember(Self.parkedField, nil), BSONMember("$expr", self.eligible)])
     }
 
+    /// One filter condition. On `_id`, 24 hexadecimal digits match the ObjectId they spell as well
+    /// as the string, as a path id does.
     private static func condition(_ condition: LeaseFilter.Condition) -> BSONValue {
-        let value: BSONValue =
-            switch condition.match {
-            case .equals(let expected): BSONValue(expected)
-            case .oneOf(let choices): ["$in": .array(choices.map(BSONValue.init))]
+        var choices: [JSONValue]
+        switch condition.match {
+        case .equals(let expected): choices = [expected]
+        case .oneOf(let values): choices = values
+        }
+        var values = choices.map(BSONValue.init)
+        if condition.path.segments == ["_id"] {
+            values += choices.compactMap { choice in
+                guard case .string(let text) = choice, let objectID = ObjectID(hex: text) else {
+                    return nil
+                }
+                return .objectID(objectID)
             }
-        return .document([BSONMember(condition.path.description, value)])
+        }
+        let match: BSONValue =
+            if case .equals = condition.match, values.count == 1 { values[0] } else { ["$in": .array(values)] }
+        return .document([BSONMember(condition.path.description, match)])
     }
 
     /// The keys of the lease's index, which is also its sort: unparked sessions, never used first,
@@ -98,16 +119,40 @@ struct MongoQueries: Sendable {
         return [["$set": .document(changes)]]
     }
 
-    /// Lifts parking from sessions whose hold ends within ``parkingThreshold`` of `now`.
+    /// Parked sessions whose hold ends within ``parkingThreshold`` of `now`.
     ///
     /// `now` is this broker's clock, and lifting early is harmless (eligibility is decided by
     /// the server's clock), so clocks that differ by less than the threshold release on time.
-    static func unparkExpired(now: Timestamp) -> (filter: BSONValue, update: BSONValue) {
+    static func endingParks(now: Timestamp) -> BSONValue {
         let horizon = now.adding(milliseconds: Self.parkingThreshold.milliseconds)
-        return (
-            .document([BSONMember(Self.parkedField, ["$lte": .date(horizon)])]),
-            ["$unset": .document([BSONMember(Self.parkedField, "")])]
-        )
+        return .document([BSONMember(Self.parkedField, ["$type": "date", "$lte": .date(horizon)])])
+    }
+
+    /// Parked sessions whose `next_use` is no longer the end of their hold: another program has
+    /// shortened (or lengthened) the hold since the broker parked them.
+    var staleParks: BSONValue {
+        .document([
+            BSONMember(Self.parkedField, ["$type": "date"]),
+            BSONMember("$expr", ["$ne": [self.reference(Self.parkedField), self.reference(self.names.nextUse)]]),
+        ])
+    }
+
+    /// Removes the parking field.
+    static let unpark: BSONValue = ["$unset": .document([BSONMember(Self.parkedField, "")])]
+
+    /// Switches a session on or off; switching off parks it with `true`, switching on lifts that.
+    func activation(_ active: Bool) -> BSONValue {
+        let parked: BSONValue =
+            active
+            ? [
+                "$cond": [
+                    ["$eq": [self.reference(Self.parkedField), true]], "$$REMOVE", self.reference(Self.parkedField),
+                ]
+            ]
+            : true
+        return [
+            ["$set": .document([BSONMember(self.names.active, .bool(active)), BSONMember(Self.parkedField, parked)])]
+        ]
     }
 
     /// Adds `count` to the success counter and holds the session at least `delay` from now; nil

@@ -16,7 +16,7 @@ public final class MongoSessionStore: SessionStore {
     private let connections: MongoConnections
     private let workers: BlockingWorkers
     private let gate = OutageGate()
-    private let unparking = UnparkingSchedule(interval: .seconds(1))
+    private let unparker = Unparker()
     private let logger: Logger
 
     /// Creates the client pool; no server is contacted until the first operation.
@@ -33,7 +33,7 @@ public final class MongoSessionStore: SessionStore {
         self.connections = try MongoConnections(configuration)
         self.description = "mongodb:\(self.connections.database)"
         self.logger = logger
-        self.workers = BlockingWorkers(count: configuration.maximumConnections, name: "mongo-store")
+        self.workers = BlockingWorkers(count: min(self.connections.clientLimit, 256), name: "mongo-store")
     }
 
     public func prepare(pools: [PoolConfiguration]) throws(StoreError) {
@@ -56,7 +56,7 @@ public final class MongoSessionStore: SessionStore {
             let command: BSONValue = ["createIndexes": .string(collection.name), "indexes": [index]]
             do {
                 _ = try collection.writeCommand(command, operation: "create the index \(name)")
-            } catch  where error.rawCode == 85 || error.rawCode == 86 {
+            } catch  where error.rawCode == 85 {
                 self.logger.info("index exists under another name", ["collection": collection.name, "index": name])
             }
         }
@@ -65,6 +65,9 @@ public final class MongoSessionStore: SessionStore {
     public func insert(_ session: Session, into pool: PoolConfiguration, completion: @escaping StoreCompletion<Session>)
     {
         self.submit(pool, "insert", completion: completion) { collection throws(StoreError) in
+            guard session.fields[MongoQueries.parkedField] == nil else {
+                throw MongoQueries.reservedFieldError
+            }
             try collection.insert(session.bson(names: pool.fields), operation: "insert")
             return session
         }
@@ -124,14 +127,21 @@ public final class MongoSessionStore: SessionStore {
         in pool: PoolConfiguration,
         completion: @escaping StoreCompletion<Session>
     ) {
-        let document: BSONValue
-        do {
-            document = try MongoUpdate(update, names: pool.fields).document
-        } catch {
-            completion(.failure(StoreError(.invalidInput, error.message)))
-            return
+        let document: Result<BSONValue, StoreError>
+        if update.set.contains(where: { $0.path.root == MongoQueries.parkedField })
+            || update.unset.contains(where: { $0.root == MongoQueries.parkedField })
+        {
+            document = .failure(MongoQueries.reservedFieldError)
+        } else {
+            do throws(InputError) {
+                document = .success(try MongoUpdate(update, names: pool.fields).document)
+            } catch {
+                document = .failure(StoreError(.invalidInput, error.message))
+            }
         }
-        self.modify(id: id, in: pool, "update", update: document, completion: completion)
+        self.submit(pool, "update", completion: completion) { collection throws(StoreError) in
+            try self.change(id: id, in: collection, names: pool.fields, update: document.get(), operation: "update")
+        }
     }
 
     public func delete(id: String, in pool: PoolConfiguration, completion: @escaping StoreCompletion<Void>) {
@@ -156,9 +166,7 @@ public final class MongoSessionStore: SessionStore {
         let filter = pool.filter.combined(with: request.filter)
         let update = queries.lease(count: request.countUse, delay: request.nextUseDelay ?? pool.nextUseDelay)
         self.submit(pool, "lease", completion: completion) { collection throws(StoreError) in
-            if self.unparking.isDue(collection.name) {
-                _ = try self.unparkExpired(in: collection)
-            }
+            try self.unparker.beforeLease(in: collection, queries: queries)
             let attempt = { () throws(StoreError) -> Session? in
                 let leased = try collection.findAndModify(
                     query: queries.ready(filter),
@@ -168,24 +176,30 @@ public final class MongoSessionStore: SessionStore {
                 )
                 return leased.map { Session(bson: $0, names: pool.fields) }
             }
+            let release = { () throws(StoreError) -> Int64? in
+                let found = try collection.aggregate(
+                    queries.earliestRelease(filter, now: Timestamp.now()),
+                    operation: "find the next release"
+                )
+                return found.first?.first { $0.key == "wait" }?.value.counter
+            }
             if let leased = try attempt() {
                 return .leased(leased)
             }
 
-            // Holds may have ended since the last unparking; only then is another attempt worth it.
-            if try self.unparkExpired(in: collection) > 0, let leased = try attempt() {
-                return .leased(leased)
+            // Nothing is eligible: say how soon a held session will be, if one will by itself. A
+            // parking that no longer stands for a hold is lifted first, and then the lease retried.
+            var wait = try release()
+            let freeByTime = wait.map { $0 <= 0 } ?? false
+            if try self.unparker.afterMiss(in: collection, queries: queries, freeByTime: freeByTime) {
+                if let leased = try attempt() {
+                    return .leased(leased)
+                }
+                wait = try release()
             }
-
-            // Nothing is eligible: say how soon a held session will be, if one will by itself.
-            let release = try collection.aggregate(
-                queries.earliestRelease(filter, now: Timestamp.now()),
-                operation: "find the next release"
+            return .unavailable(
+                retryAfter: wait.map { Period(milliseconds: min(max(0, $0), Period.maximum.milliseconds)) }
             )
-            guard let wait = release.first?.first(where: { $0.key == "wait" })?.value.counter else {
-                return .unavailable(retryAfter: nil)
-            }
-            return .unavailable(retryAfter: Period(milliseconds: max(0, wait)))
         }
     }
 
@@ -216,12 +230,13 @@ public final class MongoSessionStore: SessionStore {
         in pool: PoolConfiguration,
         completion: @escaping StoreCompletion<Session>
     ) {
-        let update: BSONValue = [["$set": .document([BSONMember(pool.fields.active, .bool(active))])]]
+        let update = MongoQueries(names: pool.fields).activation(active)
         self.modify(id: id, in: pool, "switch a session", update: update, completion: completion)
     }
 
     public func countAvailable(in pool: PoolConfiguration, completion: @escaping StoreCompletion<Int64>) {
-        let match = MongoQueries(names: pool.fields).ready(pool.filter)
+        let queries = MongoQueries(names: pool.fields)
+        let match = queries.active(pool.filter, and: [BSONMember("$expr", queries.eligible)])
         self.submit(pool, "count", completion: completion) { collection throws(StoreError) in
             let counted = try collection.aggregate([["$match": match], ["$count": "n"]], operation: "count")
             return counted.first?.first?.value.counter ?? 0
@@ -265,12 +280,6 @@ public final class MongoSessionStore: SessionStore {
         self.connections.destroy()
     }
 
-    /// Lifts parking from the sessions of `collection` whose holds are about to end; returns how many.
-    private func unparkExpired(in collection: MongoCollection) throws(StoreError) -> Int64 {
-        let (filter, update) = MongoQueries.unparkExpired(now: Timestamp.now())
-        return try collection.updateMany(filter, update: update, operation: "unpark")
-    }
-
     /// Changes the document `id` names with one `findAndModify` and returns it as changed; with no
     /// `update`, returns it as it is.
     private func modify(
@@ -285,17 +294,28 @@ public final class MongoSessionStore: SessionStore {
             return
         }
         self.submit(pool, operation, completion: completion) { collection throws(StoreError) in
-            let changed = try collection.findAndModify(
-                query: MongoQueries.byID(id),
-                sort: MongoQueries.idOrder,
-                update: update,
-                operation: operation
-            )
-            guard let changed else {
-                throw StoreError(.notFound, "no session \(id)")
-            }
-            return Session(bson: changed, names: pool.fields)
+            try self.change(id: id, in: collection, names: pool.fields, update: update, operation: operation)
         }
+    }
+
+    /// Applies `update` to the document `id` names with one `findAndModify`; returns it as changed.
+    private func change(
+        id: String,
+        in collection: MongoCollection,
+        names: PoolFields,
+        update: BSONValue,
+        operation: String
+    ) throws(StoreError) -> Session {
+        let changed = try collection.findAndModify(
+            query: MongoQueries.byID(id),
+            sort: MongoQueries.idOrder,
+            update: update,
+            operation: operation
+        )
+        guard let changed else {
+            throw StoreError(.notFound, "no session \(id)")
+        }
+        return Session(bson: changed, names: names)
     }
 
     /// Queues `body` for a worker thread, with a client and `pool`'s collection, and answers `completion`.
@@ -350,7 +370,7 @@ public final class MongoSessionStore: SessionStore {
                 return try body(collection)
             }
         }
-        if case .failure(let error) = result, error.code == .unavailable {
+        if case .failure(let error) = result, error.isUnreachable {
             self.gate.finish(reachable: false)
             self.logger.warning("store unavailable", ["operation": operation, "error": "\(error)"])
         } else {

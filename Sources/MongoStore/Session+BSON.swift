@@ -18,9 +18,9 @@ extension Session {
                 id = .string(other.jsonValue.textForm)
             case (names.active, .bool(let active)):
                 session.active = active
-            case (names.lastUse, .date(let time)):
+            case (names.lastUse, .date(let time)) where Timestamp.representable.contains(time):
                 session.lastUse = time
-            case (names.nextUse, .date(let time)):
+            case (names.nextUse, .date(let time)) where Timestamp.representable.contains(time):
                 session.nextUse = time
             case (MongoQueries.parkedField, _):
                 continue
@@ -65,6 +65,9 @@ extension Session {
 
 extension BSONValue {
     /// The value as clients see it: dates as RFC 3339 text, ObjectIds as their hexadecimal digits.
+    ///
+    /// A date RFC 3339 cannot write (before year 0 or after 9999) is shown in MongoDB's extended
+    /// JSON form, `{"$date": {"$numberLong": "…"}}`, so that it is neither lost nor misread.
     var jsonValue: JSONValue {
         switch self {
         case .null: .null
@@ -73,7 +76,9 @@ extension BSONValue {
         case .int64(let value): .int(value)
         case .double(let value): .double(value)
         case .string(let value): .string(value)
-        case .date(let time): .string(time.rfc3339)
+        case .date(let time) where Timestamp.representable.contains(time): .string(time.rfc3339)
+        case .date(let time):
+            .object(JSONObject(["$date": .object(JSONObject(["$numberLong": .string(String(time.milliseconds))]))]))
         case .objectID(let id): .string(id.hex)
         case .document(let members): .object(JSONObject(members.map { .init(key: $0.key, value: $0.value.jsonValue) }))
         case .array(let elements): .array(elements.map(\.jsonValue))

@@ -28,6 +28,10 @@ extension StoreError {
             kind = .internal
         }
         self.init(kind, message, rawCode: Int32(truncatingIfNeeded: code))
+        self.isUnreachable = domain == MONGOC_ERROR_SERVER_SELECTION || domain == MONGOC_ERROR_STREAM
+        if kind == .invalidInput {
+            self.clientMessage = "the MongoDB server refused the document or update (error \(code))"
+        }
     }
 
     /// Server error codes, from the server's `error_codes.yml`.
@@ -36,11 +40,12 @@ extension StoreError {
         case 11000, 11001, 12582:
             // DuplicateKey and its legacy forms.
             return .duplicateID
-        case 2, 9, 14, 28, 52, 55, 56, 57, 10334, 17419, 40352:
-            // BadValue, FailedToParse, TypeMismatch, PathNotViable, names that start with `$`, are
-            // empty or hold a dot, InvalidDBRef, documents over 16 MiB, empty field paths.
+        case 2, 9, 14, 28, 40, 52, 55, 56, 57, 10334, 17419, 40352:
+            // BadValue, FailedToParse, TypeMismatch, PathNotViable, ConflictingUpdateOperators,
+            // names that start with `$`, are empty or hold a dot, InvalidDBRef, documents over
+            // 16 MiB, empty field paths.
             return .invalidInput
-        case 6, 7, 50, 89, 91, 189, 262, 9001, 10107, 11600, 11602, 13435, 13436:
+        case 6, 7, 50, 89, 91, 189, 262, 9001, 10058, 10107, 11600, 11602, 13435, 13436:
             // Host unreachable or not found, time limits, shutdown, step-downs, not primary.
             return .unavailable
         case 13, 18:

@@ -38,6 +38,11 @@ public struct StoreError: Error, Sendable, CustomStringConvertible {
     public var message: String
     /// The store's raw code, such as an SQLite result code, for logs.
     public var rawCode: Int32?
+    /// For `invalidInput`: what a client may be told, when ``message`` comes from a database
+    /// server and may quote stored data; nil when ``message`` is the broker's own and safe to send.
+    public var clientMessage: String?
+    /// Whether the store could not be reached at all (as opposed to failing one operation).
+    public var isUnreachable = false
 
     public init(_ code: Code, _ message: String, rawCode: Int32? = nil) {
         self.code = code

@@ -4,9 +4,12 @@ extension Timestamp {
         Timestamp(milliseconds: -62_167_219_200_000)...Timestamp(milliseconds: 253_402_300_799_999)
 
     /// The time as RFC 3339 in UTC with milliseconds, such as `2026-12-04T15:16:23.514Z`.
+    ///
+    /// A time outside ``representable`` is written as the nearest time inside it.
     public var rfc3339: String {
-        let millis = Int(((self.milliseconds % 1000) + 1000) % 1000)
-        let seconds = (self.milliseconds - Int64(millis)) / 1000
+        let clamped = min(max(self, Self.representable.lowerBound), Self.representable.upperBound).milliseconds
+        let millis = Int(((clamped % 1000) + 1000) % 1000)
+        let seconds = (clamped - Int64(millis)) / 1000
         let days = Int(seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400)
         let secondOfDay = Int(seconds - Int64(days) * 86_400)
         let (year, month, day) = Self.civilDate(fromDays: days)

@@ -52,6 +52,23 @@ import Testing
         #expect(retryAfter <= .hours(1) && retryAfter > .minutes(50))
     }
 
+    @Test func aFilterOnIDMatchesTheObjectIDItsDigitsSpell() async throws {
+        let pool = testPool("id_filter")
+        let fixture = try MongoFixture(pools: [pool])
+        let objectID = ObjectID.generate()
+        try fixture.insertRaw(["_id": .objectID(objectID), "session": [:]], into: pool.collection)
+        try fixture.insertRaw(["_id": "other", "session": [:]], into: pool.collection)
+        let filter = try LeaseFilter(json: .object(JSONObject(["_id": .string(objectID.hex)])))
+
+        let outcome = try await fixture.store.lease(LeaseRequest(filter: filter), in: pool)
+
+        guard case .leased(let session) = outcome else {
+            Issue.record("expected the ObjectId session, got \(outcome)")
+            return
+        }
+        #expect(session.id == .objectID(objectID))
+    }
+
     @Test func objectIDsAndStringIDsAreFoundByTheirText() async throws {
         let pool = testPool("ids")
         let fixture = try MongoFixture(pools: [pool])

@@ -34,6 +34,13 @@ final class MongoFixture {
         }
     }
 
+    /// Applies the update document `update` to the document `id`, as another program would.
+    func updateRaw(_ id: BSONValue, _ update: BSONValue, in collection: String) throws {
+        _ = try self.withCollection(collection) { collection throws(StoreError) in
+            try collection.updateMany(["_id": id], update: update, operation: "raw update")
+        }
+    }
+
     /// The stored document whose `_id` is `id`, every field as stored.
     func rawDocument(_ id: BSONValue, in collection: String) throws -> [BSONMember]? {
         try self.withCollection(collection) { collection throws(StoreError) in

@@ -23,6 +23,69 @@ import Testing
         #expect(blocked.fields[MongoQueries.parkedField] == nil)
     }
 
+    @Test func switchingOffParksUntilSwitchedOnAgain() async throws {
+        let pool = testPool("switched")
+        let fixture = try MongoFixture(pools: [pool])
+        try fixture.insertRaw(["_id": "one", "session": [:]], into: pool.collection)
+
+        _ = try await fixture.store.setActive(false, id: "one", in: pool)
+        let parked = try fixture.rawDocument("one", in: pool.collection)?[MongoQueries.parkedField]
+        _ = try await fixture.store.setActive(true, id: "one", in: pool)
+        let afterwards = try fixture.rawDocument("one", in: pool.collection)?[MongoQueries.parkedField]
+        let outcome = try await fixture.store.lease(in: pool)
+
+        #expect(parked == .bool(true))
+        #expect(afterwards == nil || afterwards == .null)
+        guard case .leased(let session) = outcome else {
+            Issue.record("expected the session switched on again, got \(outcome)")
+            return
+        }
+        #expect(session.id == .string("one"))
+    }
+
+    @Test func aHoldShortenedByAnotherProgramIsNotKeptParked() async throws {
+        let pool = testPool("shortened")
+        let fixture = try MongoFixture(pools: [pool])
+        try fixture.insertRaw(["_id": "one", "session": [:]], into: pool.collection)
+        _ = try await fixture.store.hold(id: "one", for: .hours(24), in: pool)
+
+        // An old worker releases the session by writing next_use itself.
+        let past = Timestamp.now().adding(milliseconds: -1000)
+        try fixture.updateRaw("one", ["$set": ["next_use": .date(past)]], in: pool.collection)
+        let outcome = try await fixture.store.lease(in: pool)
+
+        guard case .leased(let session) = outcome else {
+            Issue.record("expected the released session, got \(outcome)")
+            return
+        }
+        #expect(session.id == .string("one"))
+    }
+
+    @Test func theParkingFieldCannotBeWrittenThroughTheAPI() async throws {
+        let pool = testPool("reserved")
+        let fixture = try MongoFixture(pools: [pool])
+        let document = JSONObject(["session": .object(JSONObject()), MongoQueries.parkedField: .int(5)])
+        let session = try Session(document: document, fields: pool.fields)
+        try fixture.insertRaw(["_id": "one", "session": [:]], into: pool.collection)
+        let update = try SessionUpdate(
+            json: JSONObject(["set": .object(JSONObject([MongoQueries.parkedField: .bool(true)]))]),
+            names: pool.fields
+        )
+
+        for attempt in 0..<2 {
+            await #expect {
+                if attempt == 0 {
+                    _ = try await fixture.store.insert(session, into: pool)
+                } else {
+                    _ = try await fixture.store.update(id: "one", with: update, in: pool)
+                }
+            } throws: { error in
+                (error as? StoreError)?.code == .invalidInput
+            }
+        }
+        #expect(try fixture.rawDocument("one", in: pool.collection)?[MongoQueries.parkedField] == nil)
+    }
+
     @Test func releasingThroughAnUpdateUnparksAtOnce() async throws {
         let pool = testPool("release")
         let fixture = try MongoFixture(pools: [pool])
