@@ -66,7 +66,7 @@ public enum CommandLineArguments {
           --sqlite PATH          embedded store database, :memory: for none on disk
                                  (BROKER_SQLITE_PATH; default data/broker.sqlite3)
           --mongo-url URL        use the MongoDB store at this address (BROKER_MONGO_URL)
-          --mongo-database NAME  MongoDB database (BROKER_MONGO_DATABASE; default broker)
+          --mongo-database NAME  MongoDB database (BROKER_MONGO_DATABASE; default: the URL's, else broker)
           --log-level LEVEL      trace, debug, info, notice, warning, error or critical (LOG_LEVEL; default info)
           --log-format FORMAT    logfmt or json (BROKER_LOG_FORMAT; default logfmt)
 
