@@ -109,12 +109,14 @@ public final class BrokerHandler: HTTPRequestHandler {
     }
 
     /// Logs a store failure at the level its kind deserves: expected ones at debug, the rest louder.
+    /// An unavailable store is logged by the store itself, once when it goes and once when it is
+    /// back, rather than once per request.
     static func log(_ error: StoreError, logger: Logger) {
         switch error.code {
         case .notFound, .duplicateID, .invalidInput:
             logger.debug("store refused the request", ["error.code": "\(error.code)"])
         case .unavailable:
-            logger.warning("store unavailable", ["error": error.description])
+            logger.debug("store unavailable", ["error": error.description])
         default:
             logger.error("store operation failed", ["error": error.description])
         }

@@ -70,7 +70,8 @@ public enum CommandLineArguments {
           --log-level LEVEL      trace, debug, info, notice, warning, error or critical (LOG_LEVEL; default info)
           --log-format FORMAT    logfmt or json (BROKER_LOG_FORMAT; default logfmt)
 
-        Other environment: BROKER_SQLITE_SYNCHRONOUS (normal or full), BROKER_MAX_CONNECTIONS,
-        BROKER_EVENT_LOOPS. A bad setting stops start-up with a message naming it and exit code 64.
+        Other environment: BROKER_SQLITE_SYNCHRONOUS (normal or full), BROKER_MONGO_CREATE_INDEXES
+        (true or false), BROKER_MAX_CONNECTIONS, BROKER_EVENT_LOOPS. A bad setting stops start-up with a
+        message naming it and exit code 64.
         """
 }

@@ -58,21 +58,27 @@ public struct Configuration: Sendable {
 
     /// The configuration as a JSON object for the start-up log, without secrets.
     public var summary: LogMetadata {
-        [
+        var summary: LogMetadata = [
             "host": self.host,
             "port": String(self.port),
             "log.level": self.logLevel.rawValue,
             "log.format": self.logFormat.rawValue,
             "store": self.mongoURL == nil ? "sqlite" : "mongodb",
-            "sqlite.path": self.sqlitePath,
-            "mongo.database": self.mongoDatabase ?? "",
-            "mongo.create_indexes": String(self.mongoCreateIndexes),
-            "mongo.connections": String(self.mongoConnections),
-            "sqlite.synchronous": self.sqliteSynchronous.rawValue,
+
             "http.max_connections": String(self.http.maxConnections),
             "http.event_loops": String(self.http.eventLoops),
             "pools": self.pools.map(\.name).joined(separator: ","),
         ]
+        if self.mongoURL == nil {
+            summary["sqlite.path"] = self.sqlitePath
+            summary["sqlite.synchronous"] = self.sqliteSynchronous.rawValue
+        } else {
+            // The URL is left out: it may carry a password. The store names its database when it starts.
+            summary["mongo.database"] = self.mongoDatabase ?? "from the URL, else broker"
+            summary["mongo.create_indexes"] = String(self.mongoCreateIndexes)
+            summary["mongo.connections"] = String(self.mongoConnections)
+        }
+        return summary
     }
 }
 

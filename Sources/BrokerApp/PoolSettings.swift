@@ -4,7 +4,7 @@ import SessionCore
 enum PoolSettings {
     /// Pool names appear in paths; collection names become table and collection names.
     private static let nameCharacters = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-")
-    private static let collectionCharacters = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
+    private static let collectionCharacters = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-.")
 
     /// Endings the embedded store gives its own tables and indexes next to a collection's.
     private static let reservedSuffixes = ["_documents", "_ready_last_use", "_ready_next_use"]
@@ -46,14 +46,19 @@ enum PoolSettings {
         guard (1...64).contains(name.count), name.allSatisfy(self.nameCharacters.contains) else {
             throw ConfigurationError(key: settings.name, "pool names use 1 to 64 letters, digits, '_' or '-'")
         }
-        let collection = try settings.string("collection") ?? name
+        // The default pool keeps the collection it has without a configuration file.
+        let collection =
+            try settings.string("collection")
+            ?? (name == PoolConfiguration.default.name ? PoolConfiguration.default.collection : name)
         guard (1...64).contains(collection.count), collection.allSatisfy(self.collectionCharacters.contains),
+            !collection.hasPrefix("."), !collection.hasSuffix("."), !collection.contains(".."),
             !collection.lowercased().hasPrefix("sqlite_"), !collection.hasPrefix("system"),
             !self.reservedSuffixes.contains(where: { collection.lowercased().hasSuffix($0) })
         else {
             throw ConfigurationError(
                 key: settings.keyPath("collection"),
-                "use 1 to 64 letters, digits or '_', not starting with sqlite_ or system and not ending in "
+                "use 1 to 64 letters, digits, '_', '-' or inner single dots, not starting with sqlite_ or system "
+                    + "and not ending in "
                     + self.reservedSuffixes.joined(separator: ", ")
             )
         }

@@ -59,8 +59,11 @@ struct MongoQueries: Sendable {
     }
 
     /// The documents of the pool that `filter` admits and that are not switched off.
+    ///
+    /// Only documents whose `_id` is a string or an ObjectId are the broker's: an `_id` of any other
+    /// type cannot be named in a path, so such a session could be leased but never reported on.
     func active(_ filter: LeaseFilter, and extra: [BSONMember] = []) -> BSONValue {
-        var members = [BSONMember(self.names.active, ["$ne": false])] + extra
+        var members = [Self.servedIDs, BSONMember(self.names.active, ["$ne": false])] + extra
         if !filter.conditions.isEmpty {
             members.append(BSONMember("$and", .array(filter.conditions.map(Self.condition))))
         }
@@ -194,11 +197,14 @@ struct MongoQueries: Sendable {
         ]
     }
 
+    /// The `_id` types the broker serves (see ``active(_:and:)``).
+    static let servedIDs = BSONMember("_id", ["$type": ["string", "objectId"]])
+
     /// Totals over the pool's documents that `filter` admits.
     func statistics(_ filter: LeaseFilter) -> [BSONValue] {
         let inactive: BSONValue = ["$eq": [self.reference(self.names.active), false]]
         let available: BSONValue = ["$and": [["$ne": [self.reference(self.names.active), false]], self.eligible]]
-        var match: [BSONMember] = []
+        var match: [BSONMember] = [Self.servedIDs]
         if !filter.conditions.isEmpty {
             match.append(BSONMember("$and", .array(filter.conditions.map(Self.condition))))
         }

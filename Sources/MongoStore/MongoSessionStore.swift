@@ -17,6 +17,8 @@ public final class MongoSessionStore: SessionStore {
     private let workers: BlockingWorkers
     private let gate = OutageGate()
     private let unparker = Unparker()
+    /// The longest an operation waits in the queue before it fails as unavailable.
+    private let queueLimit: Duration
     private let logger: Logger
 
     /// Creates the client pool; no server is contacted until the first operation.
@@ -30,6 +32,7 @@ public final class MongoSessionStore: SessionStore {
             throw StoreError(.misconfigured, "the MongoDB driver has been cleaned up in this process")
         }
         self.configuration = configuration
+        self.queueLimit = .milliseconds(configuration.serverSelectionTimeoutMilliseconds)
         self.connections = try MongoConnections(configuration)
         self.description = "mongodb:\(self.connections.database)"
         self.logger = logger
@@ -95,8 +98,12 @@ public final class MongoSessionStore: SessionStore {
         completion: @escaping StoreCompletion<SessionPage>
     ) {
         let queries = MongoQueries(names: pool.fields)
-        let filter = queries.active(pool.filter, and: after.map { [Self.idsAfter($0)] } ?? [])
         self.submit(pool, "list", completion: completion) { collection throws(StoreError) in
+            var page: [BSONMember] = []
+            if let after {
+                page.append(try Self.idsAfter(after, in: collection))
+            }
+            let filter = queries.active(pool.filter, and: page)
             let documents = try collection.find(filter, sort: MongoQueries.idOrder, limit: limit + 1, operation: "list")
             var sessions = documents.map { Session(bson: $0, names: pool.fields) }
 
@@ -109,14 +116,24 @@ public final class MongoSessionStore: SessionStore {
         }
     }
 
-    /// The condition on `_id` for the page after `text`: 24 hexadecimal digits stand for an ObjectId.
+    /// The condition on `_id` for the page after `text`.
     ///
     /// MongoDB sorts every string `_id` before every ObjectId, and `$gt` compares within one type,
     /// so after an ObjectId only later ObjectIds follow, and after a string the later strings and
-    /// then every ObjectId.
-    private static func idsAfter(_ text: String) -> BSONMember {
+    /// then every ObjectId. 24 hexadecimal digits stand for an ObjectId unless the collection holds
+    /// a string `_id` of that text, as a page that ended on one would have.
+    private static func idsAfter(_ text: String, in collection: MongoCollection) throws(StoreError) -> BSONMember {
         if let objectID = ObjectID(hex: text) {
-            return BSONMember("_id", ["$gt": .objectID(objectID)])
+            let stringExists = try collection.find(
+                ["_id": .string(text)],
+                sort: MongoQueries.idOrder,
+                limit: 1,
+                projection: ["_id": 1],
+                operation: "find where the page ends"
+            )
+            if stringExists.isEmpty {
+                return BSONMember("_id", ["$gt": .objectID(objectID)])
+            }
         }
         return BSONMember("$or", [["_id": ["$gt": .string(text)]], ["_id": ["$type": "objectId"]]])
     }
@@ -247,14 +264,15 @@ public final class MongoSessionStore: SessionStore {
         let pipeline = MongoQueries(names: pool.fields).statistics(pool.filter)
         self.submit(pool, "statistics", completion: completion) { collection throws(StoreError) in
             let totals = try collection.aggregate(pipeline, operation: "statistics").first ?? []
+            // A sum is a long, or a double (fractional counters, or longs past 2^63), or a decimal
+            // (decimal counters), read as its digits; it is reported whole, saturating.
             func value(_ key: String) -> Int64 {
-                guard let found = totals.first(where: { $0.key == key })?.value else {
-                    return 0
+                switch totals.first(where: { $0.key == key })?.value {
+                case .double(let sum)?: Int64(clamping: sum)
+                case .string(let digits)?: Double(digits).map { Int64(clamping: $0) } ?? 0
+                case let other?: other.counter ?? 0
+                case nil: 0
                 }
-                if case .double(let sum) = found, sum >= 9.2e18 {
-                    return Int64.max
-                }
-                return found.counter ?? 0
             }
             var statistics = PoolStatistics()
             statistics.total = value("total")
@@ -325,7 +343,14 @@ public final class MongoSessionStore: SessionStore {
         completion: @escaping StoreCompletion<Value>,
         _ body: @escaping @Sendable (MongoCollection) throws(StoreError) -> Value
     ) {
+        let queued = ContinuousClock.now
         let accepted = self.workers.submit { [self] in
+            // Behind a slow or hung server the queue grows; a request that has waited as long as
+            // a server selection may take is answered now rather than after the ones before it.
+            guard ContinuousClock.now - queued < self.queueLimit else {
+                completion(.failure(StoreError(.unavailable, "\(operation): waited too long for a MongoDB connection")))
+                return
+            }
             completion(self.perform(pool, operation, body))
         }
         if !accepted {
@@ -370,11 +395,15 @@ public final class MongoSessionStore: SessionStore {
                 return try body(collection)
             }
         }
-        if case .failure(let error) = result, error.isUnreachable {
-            self.gate.finish(reachable: false)
-            self.logger.warning("store unavailable", ["operation": operation, "error": "\(error)"])
-        } else {
-            self.gate.finish(reachable: true)
+        let unreachable: StoreError? =
+            if case .failure(let error) = result, error.isUnreachable { error } else { nil }
+        switch self.gate.finish(reachable: unreachable == nil) {
+        case .wentDown?:
+            self.logger.warning("store unreachable", ["operation": operation, "error": "\(unreachable!)"])
+        case .cameBack?:
+            self.logger.notice("store reachable again", ["operation": operation])
+        case nil:
+            break
         }
         return result
     }

@@ -38,20 +38,23 @@ final class OutageGate: Sendable {
         }
     }
 
-    /// Records how an admitted operation ended: whether the server was reachable.
-    func finish(reachable: Bool) {
-        self.state.withLock { state in
-            state = reachable ? .open : .down(probing: false)
-        }
+    /// A change of the server's state that deserves one log line.
+    enum Transition {
+        case wentDown
+        case cameBack
     }
 
-    /// Whether the last operation found the server unreachable.
-    var isDown: Bool {
+    /// Records how an admitted operation ended: whether the server was reachable; returns the
+    /// change of state this makes, if any.
+    func finish(reachable: Bool) -> Transition? {
         self.state.withLock { state in
-            if case .open = state {
-                return false
+            let wasOpen = if case .open = state { true } else { false }
+            state = reachable ? .open : .down(probing: false)
+            switch (wasOpen, reachable) {
+            case (true, false): return .wentDown
+            case (false, true): return .cameBack
+            default: return nil
             }
-            return true
         }
     }
 }

@@ -108,3 +108,18 @@ extension JSONValue {
         }
     }
 }
+
+extension Int64 {
+    /// The whole part of `value`, or the nearest bound when it lies outside, or 0 when it is not a number.
+    init(clamping value: Double) {
+        if value.isNaN {
+            self = 0
+        } else if value >= 9.223_372_036_854_775e18 {
+            self = .max
+        } else if value <= -9.223_372_036_854_775e18 {
+            self = .min
+        } else {
+            self = Int64(value)
+        }
+    }
+}

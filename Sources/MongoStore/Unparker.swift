@@ -3,8 +3,9 @@ import Synchronization
 
 /// Lifts parking (see ``MongoQueries``) that no longer stands for a hold, in bounded batches run by
 /// leases: holds about to end once a second per collection, and parks whose `next_use` another
-/// program changed once a minute, or sooner when a lease finds a session free by its time but
-/// not leasable. At most one pass of each kind runs at a time per collection.
+/// program changed once a minute, or every ten seconds while leases find nothing, or at once when
+/// a lease finds a session free by its time but not leasable. At most one pass of each kind runs
+/// at a time per collection.
 final class Unparker: Sendable {
     /// The most sessions one pass lifts; the next pass takes the rest.
     static let batch = 500
@@ -45,7 +46,7 @@ final class Unparker: Sendable {
         if self.claim(.ending, collection.name, every: .milliseconds(100)) {
             lifted += try self.lift(MongoQueries.endingParks(now: Timestamp.now()), .ending, in: collection)
         }
-        if freeByTime, self.claim(.stale, collection.name, every: .seconds(1)) {
+        if self.claim(.stale, collection.name, every: freeByTime ? .seconds(1) : .seconds(10)) {
             lifted += try self.lift(queries.staleParks, .stale, in: collection)
         }
         return lifted > 0

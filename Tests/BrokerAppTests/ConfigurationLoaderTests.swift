@@ -69,6 +69,17 @@ import Testing
         #expect(telegram.projection == ["session"])
     }
 
+    @Test func collectionsDefaultToThePoolNameExceptTheDefaultPoolsAndMayHoldDashesAndDots() throws {
+        let path = try self.file(
+            #"{"pools": {"default": {"lock_time": 60}, "tg": {}, "old": {"collection": "tg-sessions.v2"}}}"#
+        )
+        defer { try? FileManager.default.removeItem(atPath: path) }
+
+        let configuration = try ConfigurationLoader.load(flags: ["config": path], environment: [:])
+
+        #expect(configuration.pools.map(\.collection) == ["sessions", "tg", "tg-sessions.v2"])
+    }
+
     @Test(arguments: [
         (#"{"port": 70000}"#, "port: must be from 0 to 65535"),
         (#"{"prot": 1}"#, "prot: unknown setting"),
@@ -85,8 +96,8 @@ import Testing
         (#"{"pools": {"a b": {}}}"#, "pools.a b: pool names use 1 to 64 letters, digits, '_' or '-'"),
         (
             #"{"pools": {"a": {"collection": "x;drop"}}}"#,
-            "pools.a.collection: use 1 to 64 letters, digits or '_', not starting with sqlite_ or system and not "
-                + "ending in _documents, _ready_last_use, _ready_next_use"
+            "pools.a.collection: use 1 to 64 letters, digits, '_', '-' or inner single dots, not starting with "
+                + "sqlite_ or system and not ending in _documents, _ready_last_use, _ready_next_use"
         ),
         (#"{"pools": {"a": {"fields": {"active": "last_use"}}}}"#, "pools.a.fields: every field needs its own name"),
         (
@@ -99,9 +110,14 @@ import Testing
             #"pools.b.collection: "sessions" and "Sessions" differ only in case"#
         ),
         (
+            #"{"pools": {"a": {"collection": "x..y"}}}"#,
+            "pools.a.collection: use 1 to 64 letters, digits, '_', '-' or inner single dots, not starting with "
+                + "sqlite_ or system and not ending in _documents, _ready_last_use, _ready_next_use"
+        ),
+        (
             #"{"pools": {"a": {"collection": "x_documents"}}}"#,
-            "pools.a.collection: use 1 to 64 letters, digits or '_', not starting with sqlite_ or system and not "
-                + "ending in _documents, _ready_last_use, _ready_next_use"
+            "pools.a.collection: use 1 to 64 letters, digits, '_', '-' or inner single dots, not starting with "
+                + "sqlite_ or system and not ending in _documents, _ready_last_use, _ready_next_use"
         ),
         (#"{"http": {"idle_timeout": 0}}"#, "http.idle_timeout: must be longer than zero"),
         (#"{"sqlite": {"synchronous": "sometimes"}}"#, #"sqlite.synchronous: "sometimes" is not one of normal, full"#),

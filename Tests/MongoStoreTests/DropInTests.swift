@@ -109,6 +109,53 @@ import Testing
         #expect(seen == strings + objectIDs.map(\.hex).sorted())
     }
 
+    @Test func aPageEndingOnAStringOfHexDigitsGoesOnWithTheLaterStrings() async throws {
+        let pool = testPool("hex_strings")
+        let fixture = try MongoFixture(pools: [pool])
+        let hexString = ObjectID.generate().hex
+        let objectID = ObjectID.generate()
+        for id in ["a", hexString, "z"] {
+            try fixture.insertRaw(["_id": .string(id), "session": [:]], into: pool.collection)
+        }
+        try fixture.insertRaw(["_id": .objectID(objectID), "session": [:]], into: pool.collection)
+
+        var seen: [String] = []
+        var after: String?
+        repeat {
+            let page = try await fixture.store.list(in: pool, after: after, limit: 1)
+            seen += page.sessions.map(\.id.text)
+            after = page.next
+        } while after != nil && seen.count < 10
+
+        // Digits sort before letters, so the hexadecimal string comes first among the strings.
+        #expect(seen == [hexString, "a", "z", objectID.hex])
+    }
+
+    @Test func documentsWithIDsOfOtherTypesAreLeftToOtherPrograms() async throws {
+        let pool = testPool("other_ids")
+        let fixture = try MongoFixture(pools: [pool])
+        for id: BSONValue in [.int32(42), .double(3.5), ["a": 1], "kept"] {
+            try fixture.insertRaw(["_id": id, "session": [:]], into: pool.collection)
+        }
+
+        let page = try await fixture.store.list(in: pool, after: nil, limit: 10)
+        let statistics = try await fixture.store.statistics(in: pool)
+        let first = try await fixture.store.lease(LeaseRequest(nextUseDelay: .hours(1)), in: pool)
+        let second = try await fixture.store.lease(LeaseRequest(nextUseDelay: .hours(1)), in: pool)
+
+        #expect(page.sessions.map(\.id.text) == ["kept"])
+        #expect(statistics.total == 1)
+        guard case .leased(let session) = first else {
+            Issue.record("expected the string-id session, got \(first)")
+            return
+        }
+        #expect(session.id == .string("kept"))
+        guard case .unavailable = second else {
+            Issue.record("expected no second session, got \(second)")
+            return
+        }
+    }
+
     @Test func renamedFieldsAreTheOnesWrittenAndIndexed() async throws {
         let pool = testPool("renamed") { pool in
             pool.fields.lastUse = "lastUsed"
