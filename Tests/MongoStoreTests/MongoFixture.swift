@@ -48,6 +48,17 @@ final class MongoFixture {
         }
     }
 
+    /// The server's `explain` of `command` with execution statistics.
+    func explain(_ command: BSONValue, in collection: String) throws -> [BSONMember] {
+        try self.withCollection(collection) { collection throws(StoreError) in
+            try collection.readCommand(
+                ["explain": command, "verbosity": "executionStats"],
+                database: self.database,
+                operation: "explain"
+            )
+        }
+    }
+
     /// The names of the indexes on `collection`.
     func indexNames(of collection: String) throws -> [String] {
         try self.withCollection(collection) { collection throws(StoreError) in
