@@ -111,6 +111,36 @@ public final class MongoTestServer: Sendable {
         }
     }
 
+    /// Freezes a private server with SIGSTOP, so that it hangs rather than refuses: connections stay
+    /// open and new ones are still accepted by the kernel, but nothing is answered until `resume()`.
+    ///
+    /// `stop()` and `restart()` resume a frozen server before stopping it. Suspending a frozen or
+    /// stopped server does nothing. Should the test process die first, the server still exits: it
+    /// runs in a process group of its own, which the kernel wakes (SIGHUP, SIGCONT) once orphaned.
+    ///
+    /// - Precondition: The server comes from `startPrivate(dataPath:)`: the shared and external ones
+    ///   serve other tests too.
+    public func suspend() {
+        guard case .owned = self.kind else {
+            preconditionFailure("only a server from startPrivate() can be suspended")
+        }
+        self.child.withLock { child in
+            child?.suspend()
+        }
+    }
+
+    /// Lets a server frozen by `suspend()` answer again (SIGCONT); it serves the connections it
+    /// accepted while frozen. Does nothing for a server that is not frozen, nor for the shared or
+    /// external one.
+    public func resume() {
+        guard case .owned = self.kind else {
+            return
+        }
+        self.child.withLock { child in
+            child?.resume()
+        }
+    }
+
     /// Starts a stopped private server again on the same port (and same dataPath); throws if it cannot bind.
     ///
     /// A server still running is stopped first. This method BLOCKS while mongoeco starts (under a

@@ -23,6 +23,7 @@ final class MongoTestServerProcess {
     private let exited: DispatchSemaphore
     private var hasExited = false
     private var isInputOpen = true
+    private var isSuspended = false
 
     private init(process: Process, input: Pipe, output: Pipe, exited: DispatchSemaphore) {
         self.process = process
@@ -32,6 +33,7 @@ final class MongoTestServerProcess {
     }
 
     deinit {
+        self.resume()
         self.closeInput()
     }
 
@@ -92,14 +94,37 @@ final class MongoTestServerProcess {
         return child
     }
 
+    /// Freezes the child with SIGSTOP: its listening socket and connections stay open, but it
+    /// answers nothing until ``resume()``. Does nothing once it has exited or while it is frozen.
+    func suspend() {
+        guard !self.hasExited, !self.isSuspended, self.process.isRunning else {
+            return
+        }
+        _ = kill(self.process.processIdentifier, SIGSTOP)
+        self.isSuspended = true
+    }
+
+    /// Lets a child frozen by ``suspend()`` run again with SIGCONT; does nothing otherwise.
+    func resume() {
+        guard self.isSuspended else {
+            return
+        }
+        self.isSuspended = false
+        if !self.hasExited && self.process.isRunning {
+            _ = kill(self.process.processIdentifier, SIGCONT)
+        }
+    }
+
     /// Stops the child: SIGTERM and end of file on its stdin, then SIGKILL if it is still there after `grace`.
     ///
-    /// This method BLOCKS until the child has exited, for at most `grace` plus 5 seconds.
+    /// A frozen child is resumed first, so that it can handle SIGTERM. This method BLOCKS until the
+    /// child has exited, for at most `grace` plus 5 seconds.
     func stop(grace: TimeInterval = 10) {
         guard !self.hasExited else {
             return
         }
 
+        self.resume()
         if self.process.isRunning {
             self.process.terminate()
         }

@@ -16,13 +16,7 @@ extension MongoEndToEnd {
         let ids = try SessionDocuments.add(10, prefix: "outage", through: broker)
 
         // Three workers lease in a loop until told to stop; let them take some leases first.
-        let workers = LeaseWorkers(
-            targets: Array(repeating: LeaseWorkers.Target(port: broker.port, taker: "broker"), count: 3),
-            leaseBody: #"{"next_use_delay": 0.2}"#,
-            budget: LeaseBudget(100_000),
-            backoff: .milliseconds(50),
-            deadline: .now + .seconds(90)
-        )
+        let workers = LeaseWorkers.looping(3, port: broker.port)
         defer {
             workers.stop()
             _ = workers.join()
@@ -44,9 +38,8 @@ extension MongoEndToEnd {
         // The outage lasts over two server-selection timeouts (2 s each), so that requests meet both a
         // probe of the server in flight and new probes, and until every worker has had answers in it.
         let workersSawTheOutage = waitUntil(within: .seconds(20)) {
-            let seen = workers.snapshot.exchanges.filter { $0.started >= downSince }
-            let everyWorker = (0..<3).allSatisfy { worker in seen.count { $0.worker == worker } >= 3 }
-            return everyWorker && ContinuousClock.now - downSince >= .seconds(5)
+            workers.snapshot.everyWorker(of: 3, hasExchanged: 3, since: downSince)
+                && ContinuousClock.now - downSince >= .seconds(5)
         }
         let readinessAtTheEnd = Exchange.probe("GET", "/readyz", port: broker.port)
         #expect(readinessAtTheEnd.status == 503)
@@ -56,10 +49,7 @@ extension MongoEndToEnd {
         try server.restart()
         let restarted = ContinuousClock.now
         let recovery = Recovery(port: broker.port, within: .seconds(30))
-        let workersRecovered = waitUntil(within: .seconds(30)) {
-            let leases = workers.snapshot.exchanges(of: "POST /sessions/lease").filter { $0.started >= restarted }
-            return (0..<3).allSatisfy { worker in leases.contains { $0.worker == worker && $0.status == 200 } }
-        }
+        let workersRecovered = workers.waitUntilEveryWorker(of: 3, leasedSince: restarted, within: .seconds(30))
         workers.stop()
         let log = workers.join()
 
@@ -77,10 +67,8 @@ extension MongoEndToEnd {
 
         #expect(recovery.lease != nil && recovery.readiness != nil)
         #expect(workersRecovered)
-        let unanswered = log.exchanges.filter { $0.status == nil }
-        #expect(unanswered.isEmpty, "\(unanswered.prefix(5))")
-        let unexpected = log.exchanges.filter { ![200, 429, 503].contains($0.status) }
-        #expect(unexpected.isEmpty, "\(unexpected.prefix(5))")
+        let unexplained = log.unexplained(after: recovery.lease)
+        #expect(unexplained.isEmpty, "\(unexplained.prefix(5))")
         #expect(log.problems.isEmpty, "\(log.problems)")
 
         // Nothing acknowledged is lost: every lease answered 200 is counted; a lease cut off by the
@@ -91,10 +79,6 @@ extension MongoEndToEnd {
         let uncertain = log.exchanges(of: "POST /sessions/lease").count { $0.status == 503 }
         let counted = SessionDocuments.sum(of: "count_use", in: documents) ?? -1
         #expect((Int64(acknowledged)...Int64(acknowledged + uncertain)).contains(counted))
-        let lateFailures = log.exchanges.filter { exchange in
-            exchange.status == 503 && recovery.lease.map { exchange.started > $0 } == true
-        }
-        #expect(lateFailures.isEmpty, "\(lateFailures.prefix(5))")
 
         let recoveryTimes = [recovery.lease, recovery.readiness].map { $0.map { ($0 - restarted).inMilliseconds } }
         print(
