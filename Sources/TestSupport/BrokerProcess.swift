@@ -54,8 +54,15 @@ public final class BrokerProcess {
         self.port = port
     }
 
+    /// The port of the `address` in a start-up line, logged as logfmt (`address=host:port`) or
+    /// JSON (`"address":"host:port"`).
     private static func port(inStartLine line: String) -> Int? {
-        let address = line.split(separator: " ").first { $0.hasPrefix("address=") }
+        let separators: Set<Character> = [" ", ",", "\""]
+        let fields = line.split { separators.contains($0) }
+        guard let index = fields.firstIndex(where: { $0 == "address" || $0.hasPrefix("address=") }) else {
+            return nil
+        }
+        let address = fields[index] == "address" ? fields.dropFirst(index + 1).first { $0 != ":" } : fields[index]
         return address.flatMap { Int($0.split(separator: ":").last ?? "") }
     }
 
