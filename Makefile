@@ -2,7 +2,7 @@
 SWIFT ?= swift
 ARGS ?=
 
-.PHONY: run test build release deps mongo-test-server lint format clean bench
+.PHONY: run test build release deps mongo-test-server api-test-tools lint format clean bench
 
 deps:
 	@bash scripts/install-deps.sh
@@ -10,6 +10,10 @@ deps:
 ## Installs mongoeco, the MongoDB-compatible server the tests run against, into .venv-mongo/.
 mongo-test-server:
 	@bash scripts/install-mongo-test-server.sh
+
+## Installs schemathesis and openapi-spec-validator, which check openapi.yaml, into .venv-api/.
+api-test-tools:
+	@bash scripts/install-api-test-tools.sh
 
 build: deps
 	$(SWIFT) build
@@ -21,8 +25,9 @@ release: deps
 run: release
 	.build/release/session-broker serve $(ARGS)
 
-## Runs the whole test suite, against mongoeco or the MongoDB named by BROKER_TEST_MONGO_URL.
-test: deps mongo-test-server
+## Runs the whole test suite, against mongoeco or the MongoDB named by BROKER_TEST_MONGO_URL, and
+## the running broker against openapi.yaml with schemathesis.
+test: deps mongo-test-server api-test-tools
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 

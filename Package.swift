@@ -47,5 +47,6 @@ let package = Package(
         .testTarget(name: "MongoStoreTests", dependencies: ["MongoStore", "CMongoC", "SessionCore", "TestSupport"]),
         .testTarget(name: "MongoEndToEndTests", dependencies: ["SessionCore", "TestSupport"]),
         .testTarget(name: "BrokerAppTests", dependencies: ["BrokerApp", "TestSupport"]),
+        .testTarget(name: "PackagingTests", dependencies: ["TestSupport"]),
     ]
 )

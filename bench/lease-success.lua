@@ -15,10 +15,18 @@ function setup(thread)
     table.insert(threads, thread)
 end
 
+-- Sent as a bearer token when set, for a broker with access tokens (bench.py --tokens).
+local token = os.getenv("BROKER_TOKEN")
+local authorization = {}
+
 -- Formatted here, not at load time: wrk adds the Host header only after loading the script.
 function init(args)
+    if token and token ~= "" then
+        authorization["Authorization"] = "Bearer " .. token
+    end
     lease_request = wrk.format("POST", "/sessions/lease",
-        { ["Content-Type"] = "application/json" }, '{"next_use_delay": 0.2}')
+        { ["Content-Type"] = "application/json", ["Authorization"] = authorization["Authorization"] },
+        '{"next_use_delay": 0.2}')
 end
 
 function request()
@@ -27,7 +35,7 @@ function request()
         queue[head] = nil
         head = head + 1
         success_pending[id] = true
-        return wrk.format("POST", "/sessions/" .. id .. "/success")
+        return wrk.format("POST", "/sessions/" .. id .. "/success", authorization)
     end
     return lease_request
 end

@@ -3,7 +3,7 @@
 # ones named as arguments. Safe to run again: it does nothing when everything is present.
 set -euo pipefail
 
-packages=(libsqlite3-dev libmongoc-dev libbson-dev pkg-config curl)
+packages=(libsqlite3-dev libmongoc-dev libbson-dev pkg-config curl prometheus)
 if [ $# -gt 0 ]; then
     packages=("$@")
 fi
@@ -26,3 +26,8 @@ fi
 export DEBIAN_FRONTEND=noninteractive
 $sudo apt-get update -qq
 $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+
+# The tests run promtool and a Prometheus server of their own; the packaged service is not wanted.
+if [[ " ${missing[*]} " == *" prometheus "* ]] && [ -d /run/systemd/system ]; then
+    $sudo systemctl disable --now prometheus >/dev/null 2>&1 || true
+fi

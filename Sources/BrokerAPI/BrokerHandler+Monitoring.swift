@@ -4,11 +4,12 @@ import Synchronization
 
 extension BrokerHandler {
     func checkReadiness(responder: HTTPResponder) {
-        self.store.checkHealth { [logger] result in
+        self.store.checkHealth { [logger, metrics] result in
             switch result {
             case .success:
                 responder.respond(.json(200, JSONObject(["status": .string("ready")])))
             case .failure(let error):
+                metrics.storeErrors.record(error.code)
                 Self.log(error, logger: logger)
                 responder.respond(
                     .error(APIError(status: 503, code: "store_unavailable", message: "the store does not answer"))
@@ -17,22 +18,50 @@ extension BrokerHandler {
         }
     }
 
-    /// Answers the figures of every pool, gathered from the store in parallel.
-    func reportStatistics(responder: HTTPResponder) {
-        let pools = self.pools.values.sorted { $0.name < $1.name }
-        let gathering = StatisticsGathering(expected: pools.count) { [logger] results in
-            var body = JSONObject()
-            for (pool, result) in zip(pools, results) {
+    /// Answers the figures of every pool, from the statistics cache, with the broker's own counters
+    /// in the Prometheus text format, or as JSON when the request asks for it (``StatsFormat``).
+    func reportStatistics(_ request: HTTPRequest, responder: HTTPResponder) throws(APIError) {
+        let format = try StatsFormat(request)
+        self.metrics.statistics.read(fetch: self.gatherStatistics) { [metrics] figures in
+            switch (format, figures) {
+            case (.prometheus, _):
+                let text = metrics.exposition(figures)
+                responder.respond(
+                    HTTPResponse(status: 200, headers: [("Content-Type", PrometheusText.contentType)], body: text.bytes)
+                )
+            case (.json, .success(let statistics)):
+                var body = JSONObject()
+                for (pool, figures) in zip(metrics.pools, statistics) {
+                    body[pool] = .object(Self.json(figures))
+                }
+                responder.respond(.json(200, JSONObject(["pools": .object(body)])))
+            case (.json, .failure(let error)):
+                responder.respond(.error(APIError(error)))
+            }
+        }
+    }
+
+    /// Asks the store for the figures of every pool in parallel, in the order of ``BrokerMetrics/pools``.
+    private func gatherStatistics(completion: @escaping StatisticsCache.Completion) {
+        let pools = self.metrics.pools.compactMap { self.pools[$0] }
+        guard !pools.isEmpty else {
+            completion(.success([]))
+            return
+        }
+        let gathering = StatisticsGathering(expected: pools.count) { [logger, metrics] results in
+            var statistics: [PoolStatistics] = []
+            for result in results {
                 switch result {
                 case .success(let figures):
-                    body[pool.name] = .object(Self.json(figures))
+                    statistics.append(figures)
                 case .failure(let error):
+                    metrics.storeErrors.record(error.code)
                     Self.log(error, logger: logger)
-                    responder.respond(.error(APIError(error)))
+                    completion(.failure(error))
                     return
                 }
             }
-            responder.respond(.json(200, JSONObject(["pools": .object(body)])))
+            completion(.success(statistics))
         }
         for (index, pool) in pools.enumerated() {
             self.store.statistics(in: pool) { gathering.record($0, at: index) }

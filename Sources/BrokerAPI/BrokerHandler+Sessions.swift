@@ -42,14 +42,9 @@ extension BrokerHandler {
         let document = try RequestBody.object(of: request, required: true)!
         let session: Session
         do {
-            session = try Session(document: document, fields: pool.fields)
+            session = try Session(creating: document, in: pool)
         } catch {
             throw APIError(error)
-        }
-        guard !Route.reservedIDs.contains(session.id.text) else {
-            throw APIError.invalidRequest(
-                "_id: \"\(session.id.text)\" names a route under /sessions and cannot be used as an id"
-            )
         }
 
         let prefix = poolName.map { "/pools/\(PercentDecoding.encode($0))" } ?? ""

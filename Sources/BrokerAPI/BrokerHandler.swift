@@ -10,14 +10,26 @@ public final class BrokerHandler: HTTPRequestHandler {
     let store: any SessionStore
     let pools: [String: PoolConfiguration]
     let logger: Logger
+    let access: AccessPolicy
+    let metrics: BrokerMetrics
 
     /// - Parameters:
     ///   - store: where sessions live; it must have prepared `pools`.
     ///   - pools: the configured pools; the one named `default` also answers `/sessions`.
-    public init(store: any SessionStore, pools: [PoolConfiguration], logger: Logger) {
+    ///   - access: which tokens may use which routes; open to everyone by default.
+    ///   - statisticsCacheTime: how long `/stats` serves the pools' figures before asking the store again.
+    public init(
+        store: any SessionStore,
+        pools: [PoolConfiguration],
+        logger: Logger,
+        access: AccessPolicy = .open,
+        statisticsCacheTime: Duration = .seconds(5)
+    ) {
         self.store = store
         self.pools = Dictionary(pools.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         self.logger = logger
+        self.access = access
+        self.metrics = BrokerMetrics(pools: Array(self.pools.keys), statisticsLifetime: statisticsCacheTime)
     }
 
     public func handle(_ request: HTTPRequest, responder: HTTPResponder) {
@@ -25,9 +37,15 @@ public final class BrokerHandler: HTTPRequestHandler {
             self.logger.debug("request", ["request.method": request.method, "request.path": String(request.path)])
         }
         let path = String(request.path)
-        guard let route = Route(path: path) else {
+        let route = Route(path: path)
+        let responder = self.metrics.observe(route, responder: responder)
+        guard let route else {
             let malformed = PercentDecoding.hasBrokenEscape(path)
             responder.respond(.error(malformed ? .invalidRequest("the path has a broken percent escape") : .notFound))
+            return
+        }
+        if let denial = self.access.denial(of: request, route: route) {
+            responder.respond(.error(denial))
             return
         }
         if let name = route.pool, self.pools[name] == nil {
@@ -54,7 +72,7 @@ public final class BrokerHandler: HTTPRequestHandler {
         case .readiness:
             self.checkReadiness(responder: responder)
         case .stats:
-            self.reportStatistics(responder: responder)
+            try self.reportStatistics(request, responder: responder)
         case .sessions(let pool) where reading:
             try self.list(in: try self.pool(pool), query: request.query.map(String.init), responder: responder)
         case .sessions(let pool):
@@ -97,11 +115,12 @@ public final class BrokerHandler: HTTPRequestHandler {
         _ responder: HTTPResponder,
         render: @escaping @Sendable (Value) -> HTTPResponse
     ) -> StoreCompletion<Value> {
-        { [logger] result in
+        { [logger, metrics] result in
             switch result {
             case .success(let value):
                 responder.respond(render(value))
             case .failure(let error):
+                metrics.storeErrors.record(error.code)
                 Self.log(error, logger: logger)
                 responder.respond(.error(APIError(error)))
             }

@@ -9,37 +9,55 @@ public enum BrokerMain {
     /// Exit status for a bad command line or configuration (EX_USAGE).
     static let usageError: Int32 = 64
 
+    /// Exit status of `import` and `export` when the store, the input or the output failed.
+    static let failureStatus: Int32 = 1
+
     /// Runs the command in `arguments` (without the program name) and returns the exit status.
     public static func run(arguments: [String], environment: [String: String]) -> Int32 {
-        let flags: [String: String]
+        let command: Command
         do {
-            switch try CommandLineArguments.parse(arguments) {
-            case .help:
-                print(CommandLineArguments.usage)
-                return 0
-            case .version:
-                print("session-broker \(self.version)")
-                return 0
-            case .serve(let parsed):
-                flags = parsed
-            }
+            command = try CommandLineArguments.parse(arguments)
         } catch {
             self.fail("\(error)")
             return self.usageError
         }
 
+        switch command {
+        case .help:
+            print(CommandLineArguments.usage)
+            return 0
+        case .version:
+            print("session-broker \(self.version)")
+            return 0
+        case .serve(let flags):
+            return self.configure(flags: flags, environment: environment).map(self.serve) ?? self.usageError
+        case .import(let file, let flags):
+            guard let configuration = self.configure(flags: flags, environment: environment) else {
+                return self.usageError
+            }
+            return ImportCommand.run(file: file, flags: flags, configuration: configuration)
+        case .export(let flags):
+            guard let configuration = self.configure(flags: flags, environment: environment) else {
+                return self.usageError
+            }
+            return ExportCommand.run(flags: flags, configuration: configuration)
+        }
+    }
+
+    /// Loads the configuration and sets up logging; nil after reporting a bad configuration.
+    private static func configure(flags: [String: String], environment: [String: String]) -> Configuration? {
         let configuration: Configuration
         do {
             configuration = try ConfigurationLoader.load(flags: flags, environment: environment)
         } catch {
             self.fail("configuration error: \(error)")
-            return self.usageError
+            return nil
         }
         LoggingSystem.bootstrap(
             handler: StreamLogHandler(format: configuration.logFormat),
             level: configuration.logLevel
         )
-        return self.serve(configuration)
+        return configuration
     }
 
     private static func serve(_ configuration: Configuration) -> Int32 {
@@ -68,7 +86,8 @@ public enum BrokerMain {
         return 0
     }
 
-    private static func fail(_ message: String) {
+    /// Writes `message` to standard error after the program's name.
+    static func fail(_ message: String) {
         FileHandle.standardError.write(Data("session-broker: \(message)\n".utf8))
     }
 }

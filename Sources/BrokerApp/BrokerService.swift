@@ -16,34 +16,57 @@ public final class BrokerService: Sendable {
     /// Opens the store and prepares its pools; the server is created but not yet listening.
     ///
     /// - Throws: ``ConfigurationError`` when the configuration cannot work, ``StoreError`` when the
-    ///   store cannot be opened.
+    ///   store cannot be opened. An open broker (no tokens) on an address other than loopback is a
+    ///   ``ConfigurationError`` unless open access is allowed; nothing is opened then.
     public init(
         configuration: Configuration,
         clock: any SessionCore.Clock = SystemClock(),
         logger: Logger = Logger(label: "broker")
     ) throws {
+        try configuration.access.checkExposure(host: configuration.host)
         self.configuration = configuration
         self.logger = logger
         self.store = try Self.openStore(configuration, clock: clock)
-        do {
-            try self.store.prepare(pools: configuration.pools)
-        } catch  where error.code == .unavailable {
-            self.store.close()
-            throw error
-        } catch {
-            self.store.close()
-            let key = configuration.mongoURL == nil ? "sqlite.path" : "mongo.url"
-            throw ConfigurationError(key: key, "cannot prepare \(self.store.description): \(error.message)")
-        }
 
         var http = configuration.http
         http.host = configuration.host
         http.port = configuration.port
-        let handler = BrokerHandler(store: self.store, pools: configuration.pools, logger: logger)
+        let handler = BrokerHandler(
+            store: self.store,
+            pools: configuration.pools,
+            logger: logger,
+            access: configuration.access.policy,
+            statisticsCacheTime: .milliseconds(configuration.metricsCacheTime.milliseconds)
+        )
         self.server = HTTPServer(configuration: http, handler: handler, logger: Logger(label: "http"))
     }
 
-    private static func openStore(
+    /// Opens the store the configuration names and prepares its pools; `serve`, `import` and
+    /// `export` all start here. It BLOCKS while the store prepares.
+    ///
+    /// - Throws: ``ConfigurationError`` when the configuration cannot work, ``StoreError``
+    ///   (`unavailable`) when the store cannot be reached.
+    static func openStore(
+        _ configuration: Configuration,
+        clock: any SessionCore.Clock = SystemClock()
+    ) throws
+        -> any SessionStore
+    {
+        let store = try self.makeStore(configuration, clock: clock)
+        do {
+            try store.prepare(pools: configuration.pools)
+        } catch  where error.code == .unavailable {
+            store.close()
+            throw error
+        } catch {
+            store.close()
+            let key = configuration.mongoURL == nil ? "sqlite.path" : "mongo.url"
+            throw ConfigurationError(key: key, "cannot prepare \(store.description): \(error.message)")
+        }
+        return store
+    }
+
+    private static func makeStore(
         _ configuration: Configuration,
         clock: any SessionCore.Clock
     ) throws
@@ -83,6 +106,12 @@ public final class BrokerService: Sendable {
     @discardableResult
     public func start() throws -> Int {
         let port = try self.server.start()
+        if self.configuration.access.isOpen {
+            self.logger.warning(
+                "no access tokens are configured: every route is open to anyone who can connect",
+                ["address": Configuration.address(host: self.configuration.host, port: port)]
+            )
+        }
         self.logger.notice(
             "broker started",
             [

@@ -32,7 +32,11 @@ public struct Configuration: Sendable {
     public var http = HTTPServerConfiguration()
     /// How long shutdown waits for requests in flight.
     public var drainTimeout = Period.seconds(10)
+    /// How long `/stats` serves the pools' figures before asking the store again; zero asks every time.
+    public var metricsCacheTime = Period.seconds(5)
     public var pools = [PoolConfiguration.default]
+    /// The bearer tokens; without any, every route is open and only loopback may be listened on.
+    public var access = TokenSettings()
 
     public init() {}
 
@@ -67,7 +71,9 @@ public struct Configuration: Sendable {
 
             "http.max_connections": String(self.http.maxConnections),
             "http.event_loops": String(self.http.eventLoops),
+            "metrics.cache_seconds": self.metricsCacheSeconds,
             "pools": self.pools.map(\.name).joined(separator: ","),
+            "auth": self.access.summary,
         ]
         if self.mongoURL == nil {
             summary["sqlite.path"] = self.sqlitePath

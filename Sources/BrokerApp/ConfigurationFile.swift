@@ -72,6 +72,18 @@ enum ConfigurationFile {
         if let pools = try reader.object("pools") {
             configuration.pools = try PoolSettings.read(pools)
         }
+        if var metrics = try reader.object("metrics") {
+            if let cache = try metrics.period("cache_seconds") {
+                configuration.metricsCacheTime = try Configuration.checkMetricsCacheTime(
+                    cache,
+                    key: metrics.keyPath("cache_seconds")
+                )
+            }
+            try metrics.rejectUnknown()
+        }
+        if var auth = try reader.object("auth") {
+            try configuration.access.apply(&auth)
+        }
         try reader.rejectUnknown()
     }
 

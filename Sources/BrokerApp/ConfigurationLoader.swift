@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import SQLiteStore
+import SessionCore
 
 /// Builds the effective ``Configuration`` from defaults, the file, the environment and the flags.
 public enum ConfigurationLoader {
@@ -29,7 +30,9 @@ public enum ConfigurationLoader {
         }
 
         try self.apply(environment: environment, to: &configuration)
+        try configuration.access.apply(environment: environment)
         try self.apply(flags: flags, to: &configuration)
+        try configuration.access.apply(flags: flags)
         return configuration
     }
 
@@ -44,7 +47,7 @@ public enum ConfigurationLoader {
             ("BROKER_SQLITE_SYNCHRONOUS", .sqliteSynchronous), ("BROKER_MONGO_URL", .mongoURL),
             ("BROKER_MONGO_DATABASE", .mongoDatabase), ("LOG_LEVEL", .logLevel), ("BROKER_LOG_FORMAT", .logFormat),
             ("BROKER_MAX_CONNECTIONS", .maxConnections), ("BROKER_EVENT_LOOPS", .eventLoops),
-            ("BROKER_MONGO_CREATE_INDEXES", .mongoCreateIndexes),
+            ("BROKER_MONGO_CREATE_INDEXES", .mongoCreateIndexes), ("BROKER_METRICS_CACHE_SECONDS", .metricsCacheTime),
         ]
         for (variable, setting) in settings {
             if let value = environment[variable], !value.isEmpty {
@@ -73,7 +76,7 @@ public enum ConfigurationLoader {
     /// One setting that the environment and the flags can both carry as text.
     private enum Setting {
         case host, port, sqlitePath, sqliteSynchronous, mongoURL, mongoDatabase, logLevel, logFormat
-        case maxConnections, eventLoops, mongoCreateIndexes
+        case maxConnections, eventLoops, mongoCreateIndexes, metricsCacheTime
 
         func apply(_ text: String, key: String, to configuration: inout Configuration) throws(ConfigurationError) {
             switch self {
@@ -102,6 +105,17 @@ public enum ConfigurationLoader {
                     throw ConfigurationError(key: key, "\"\(text)\" is neither true nor false")
                 }
                 configuration.mongoCreateIndexes = create
+            case .metricsCacheTime:
+                guard let seconds = Double(text) else {
+                    throw ConfigurationError(key: key, "\"\(text)\" is not a number of seconds")
+                }
+                let period: Period
+                do {
+                    period = try Period(json: .double(seconds), field: key)
+                } catch {
+                    throw ObjectReader.configurationError(from: error)
+                }
+                configuration.metricsCacheTime = try Configuration.checkMetricsCacheTime(period, key: key)
             }
         }
 

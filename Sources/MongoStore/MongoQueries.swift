@@ -63,7 +63,12 @@ struct MongoQueries: Sendable {
     /// Only documents whose `_id` is a string or an ObjectId are the broker's: an `_id` of any other
     /// type cannot be named in a path, so such a session could be leased but never reported on.
     func active(_ filter: LeaseFilter, and extra: [BSONMember] = []) -> BSONValue {
-        var members = [Self.servedIDs, BSONMember(self.names.active, ["$ne": false])] + extra
+        self.admitted(filter, and: [BSONMember(self.names.active, ["$ne": false])] + extra)
+    }
+
+    /// The documents of the pool that `filter` admits, switched off or not (see ``active(_:and:)``).
+    func admitted(_ filter: LeaseFilter, and extra: [BSONMember] = []) -> BSONValue {
+        var members = [Self.servedIDs] + extra
         if !filter.conditions.isEmpty {
             members.append(BSONMember("$and", .array(filter.conditions.map(Self.condition))))
         }
@@ -204,12 +209,8 @@ struct MongoQueries: Sendable {
     func statistics(_ filter: LeaseFilter) -> [BSONValue] {
         let inactive: BSONValue = ["$eq": [self.reference(self.names.active), false]]
         let available: BSONValue = ["$and": [["$ne": [self.reference(self.names.active), false]], self.eligible]]
-        var match: [BSONMember] = [Self.servedIDs]
-        if !filter.conditions.isEmpty {
-            match.append(BSONMember("$and", .array(filter.conditions.map(Self.condition))))
-        }
         return [
-            ["$match": .document(match)],
+            ["$match": self.admitted(filter)],
             [
                 "$group": [
                     "_id": nil,

@@ -31,6 +31,7 @@ extension MongoSessionStore {
         in pool: PoolConfiguration,
         after: String?,
         limit: Int,
+        includeInactive: Bool,
         completion: @escaping StoreCompletion<SessionPage>
     ) {
         let queries = MongoQueries(names: pool.fields)
@@ -39,7 +40,8 @@ extension MongoSessionStore {
             if let after {
                 page.append(try Self.idsAfter(after, in: collection))
             }
-            let filter = queries.active(pool.filter, and: page)
+            let filter =
+                includeInactive ? queries.admitted(pool.filter, and: page) : queries.active(pool.filter, and: page)
             let documents = try collection.find(filter, sort: MongoQueries.idOrder, limit: limit + 1, operation: "list")
             var sessions = documents.map { Session(bson: $0, names: pool.fields) }
 

@@ -124,13 +124,15 @@ public final class SQLiteSessionStore: SessionStore {
         in pool: PoolConfiguration,
         after: String?,
         limit: Int,
+        includeInactive: Bool,
         completion: @escaping StoreCompletion<SessionPage>
     ) {
         let table = self.tables.table(for: pool)
         let filter = SQLFilter(pool.filter, names: pool.fields)
         self.worker.submit(
             { database, _ throws(StoreError) in
-                let statement = try database.statement(table.list(filter: filter))
+                let sql = table.list(filter: filter, includeInactive: includeInactive)
+                let statement = try database.statement(sql)
                 try statement.bind([after.map { .text($0) } ?? .null, .integer(Int64(limit) + 1)] + filter.parameters)
                 var sessions: [Session] = []
                 while try statement.step() {

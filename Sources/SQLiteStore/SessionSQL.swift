@@ -177,13 +177,15 @@ struct SessionSQL {
         """
     }
 
-    /// A page of active sessions after `?1` (or from the start when null), at most `?2` rows.
-    func list(filter: SQLFilter) -> String {
-        """
-        SELECT \(SessionTable.columns) FROM \(self.joined)
-        WHERE (?1 IS NULL OR id > ?1) AND active IS NOT 0\(filter.clause(firstParameter: 3))
-        ORDER BY id LIMIT ?2
-        """
+    /// A page of sessions after `?1` (or from the start when null), at most `?2` rows; active ones
+    /// only unless `includeInactive`.
+    func list(filter: SQLFilter, includeInactive: Bool) -> String {
+        let active = includeInactive ? "" : " AND active IS NOT 0"
+        return """
+            SELECT \(SessionTable.columns) FROM \(self.joined)
+            WHERE (?1 IS NULL OR id > ?1)\(active)\(filter.clause(firstParameter: 3))
+            ORDER BY id LIMIT ?2
+            """
     }
 
     /// Totals for monitoring; `?1` = now. Counter sums use `total()`, which cannot overflow.

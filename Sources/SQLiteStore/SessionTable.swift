@@ -57,9 +57,9 @@ struct SessionTable: Sendable {
         filter.isEmpty ? self.unfilteredCountReady : self.sql.countReady(filter: filter)
     }
 
-    /// See ``SessionSQL/list(filter:)``.
-    func list(filter: SQLFilter) -> String {
-        self.sql.list(filter: filter)
+    /// See ``SessionSQL/list(filter:includeInactive:)``.
+    func list(filter: SQLFilter, includeInactive: Bool) -> String {
+        self.sql.list(filter: filter, includeInactive: includeInactive)
     }
 
     /// See ``SessionSQL/statistics(filter:)``.

@@ -9,4 +9,16 @@ public enum Hexadecimal {
         default: nil
         }
     }
+
+    /// `bytes` as lowercase hexadecimal digits, two a byte.
+    public static func string(_ bytes: some Collection<UInt8>) -> String {
+        let alphabet = Array("0123456789abcdef".utf8)
+        var digits: [UInt8] = []
+        digits.reserveCapacity(bytes.count * 2)
+        for byte in bytes {
+            digits.append(alphabet[Int(byte >> 4)])
+            digits.append(alphabet[Int(byte & 0x0F)])
+        }
+        return String(decoding: digits, as: UTF8.self)
+    }
 }

@@ -66,13 +66,6 @@ public struct ObjectID: Sendable, Hashable {
 
     /// The 24 lowercase hexadecimal digits.
     public var hex: String {
-        let alphabet = Array("0123456789abcdef".utf8)
-        var digits: [UInt8] = []
-        digits.reserveCapacity(24)
-        for byte in self.bytes {
-            digits.append(alphabet[Int(byte >> 4)])
-            digits.append(alphabet[Int(byte & 0x0F)])
-        }
-        return String(decoding: digits, as: UTF8.self)
+        Hexadecimal.string(self.bytes)
     }
 }

@@ -74,10 +74,14 @@ public protocol SessionStore: AnyObject, Sendable {
     func find(id: String, in pool: PoolConfiguration, completion: @escaping StoreCompletion<Session>)
 
     /// Lists sessions that pass the pool's filter, in `_id` order, after the given id.
+    ///
+    /// Sessions switched off (`active: false`) are left out unless `includeInactive` is true, as
+    /// an export needs them.
     func list(
         in pool: PoolConfiguration,
         after: String?,
         limit: Int,
+        includeInactive: Bool,
         completion: @escaping StoreCompletion<SessionPage>
     )
 
@@ -128,4 +132,16 @@ public protocol SessionStore: AnyObject, Sendable {
 
     /// Finishes queued work and releases the store. Called once at shutdown; it BLOCKS.
     func close()
+}
+
+extension SessionStore {
+    /// Lists the active sessions that pass the pool's filter, in `_id` order, after the given id.
+    public func list(
+        in pool: PoolConfiguration,
+        after: String?,
+        limit: Int,
+        completion: @escaping StoreCompletion<SessionPage>
+    ) {
+        self.list(in: pool, after: after, limit: limit, includeInactive: false, completion: completion)
+    }
 }

@@ -24,14 +24,21 @@ public final class BrokerProcess {
     ///
     /// This method BLOCKS until the broker has logged that it started, for at most 30 seconds.
     ///
+    /// - Parameters:
+    ///   - arguments: flags after `serve --port 0`.
+    ///   - directory: the working directory of the broker.
+    ///   - environment: variables set for the broker on top of this process's own, such as `BROKER_TOKENS`.
     /// - Throws: `CocoaError` when the broker exits or stays silent before that line, or the line names no port.
-    public init(arguments: [String], directory: URL) throws {
+    public init(arguments: [String], directory: URL, environment: [String: String] = [:]) throws {
         let process = Process()
         let errors = Pipe()
         let exited = DispatchSemaphore(value: 0)
         process.executableURL = Self.executable
         process.arguments = ["serve", "--port", "0"] + arguments
         process.currentDirectoryURL = directory
+        if !environment.isEmpty {
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, given in given }
+        }
         process.standardError = errors
         process.standardOutput = FileHandle.nullDevice
         process.terminationHandler = { _ in exited.signal() }
@@ -88,13 +95,18 @@ public final class BrokerProcess {
         return self.stopStatus
     }
 
-    /// Sends one request on a new connection; `json` goes with `Content-Type: application/json`.
-    public func request(_ method: String, _ path: String, json: String? = nil) throws -> RawHTTPResponse {
+    /// Sends one request on a new connection with `headers`; `json` goes with `Content-Type: application/json`.
+    public func request(
+        _ method: String,
+        _ path: String,
+        json: String? = nil,
+        headers: [(String, String)] = []
+    ) throws -> RawHTTPResponse {
         try RawHTTPClient.request(
             port: self.port,
             method: method,
             path: path,
-            headers: json == nil ? [] : [("Content-Type", "application/json")],
+            headers: headers + (json == nil ? [] : [("Content-Type", "application/json")]),
             body: json.map { Array($0.utf8) }
         )
     }

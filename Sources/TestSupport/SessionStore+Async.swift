@@ -10,8 +10,15 @@ extension SessionStore {
         try await Self.awaiting { self.find(id: id, in: pool, completion: $0) }
     }
 
-    public func list(in pool: PoolConfiguration, after: String?, limit: Int) async throws(StoreError) -> SessionPage {
-        try await Self.awaiting { self.list(in: pool, after: after, limit: limit, completion: $0) }
+    public func list(
+        in pool: PoolConfiguration,
+        after: String?,
+        limit: Int,
+        includeInactive: Bool = false
+    ) async throws(StoreError) -> SessionPage {
+        try await Self.awaiting {
+            self.list(in: pool, after: after, limit: limit, includeInactive: includeInactive, completion: $0)
+        }
     }
 
     public func update(

@@ -80,7 +80,8 @@ import Testing
         #expect(Set(ids).count == sessions)
         #expect(refused.load(ordering: .relaxed) == 32 * 15 - sessions)
 
-        let figures = try broker.request("GET", "/stats").json()["pools"]?.objectValue?["default"]?.objectValue
+        let figures = try broker.request("GET", "/stats?format=json").json()["pools"]?.objectValue?["default"]?
+            .objectValue
         #expect(figures?["count_use"] == .int(Int64(sessions)))
         #expect(figures?["available"] == .int(0))
         #expect(figures?["cooling"] == .int(Int64(sessions)))

@@ -31,7 +31,8 @@ import Testing
         // Everything acknowledged is there after a restart.
         let second = try BrokerProcess(arguments: arguments, directory: directory)
         defer { second.stop(signal: SIGTERM) }
-        let figures = try second.request("GET", "/stats").json()["pools"]?.objectValue?["default"]?.objectValue
+        let figures = try second.request("GET", "/stats?format=json").json()["pools"]?.objectValue?["default"]?
+            .objectValue
         #expect(figures?["total"] == .int(20))
         #expect(figures?["count_use"] == .int(5))
         #expect(figures?["count_success"] == .int(1))

@@ -29,7 +29,7 @@ extension MongoEndToEnd {
         let downSince = ContinuousClock.now
         let paths = [
             ("POST", "/sessions/lease"), ("GET", "/sessions?limit=10"), ("GET", "/sessions/\(ids[0])"),
-            ("GET", "/sessions/count"), ("POST", "/sessions/\(ids[0])/success"), ("GET", "/stats"),
+            ("GET", "/sessions/count"), ("POST", "/sessions/\(ids[0])/success"), ("GET", "/stats?format=json"),
             ("GET", "/readyz"),
         ]
         let probes = paths.map { Exchange.probe($0.0, $0.1, port: broker.port) }

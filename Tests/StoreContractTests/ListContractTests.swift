@@ -80,6 +80,31 @@ import Testing
         }
     }
 
+    @Test(arguments: StoreKind.allCases)
+    func listingWithInactiveSessionsKeepsThePoolFilterAndTheOrder(kind: StoreKind) async throws {
+        let pool = try uniquePool("list_inactive") { $0.filter = try filter(#"{"kind": "phone"}"#) }
+        let documents = [
+            #"{"_id": "p3", "kind": "phone", "active": false}"#, #"{"_id": "p1", "kind": "phone"}"#,
+            #"{"_id": "p2", "kind": "phone", "active": true}"#, #"{"_id": "e1", "kind": "mail", "active": false}"#,
+            #"{"_id": "p4", "kind": "phone", "active": false}"#,
+        ]
+
+        try await withStore(kind, pool) { store in
+            for text in documents {
+                _ = try await store.insert(document(text, in: pool), into: pool)
+            }
+
+            let first = try await store.list(in: pool, after: nil, limit: 3, includeInactive: true)
+            let second = try await store.list(in: pool, after: first.next, limit: 3, includeInactive: true)
+
+            #expect(first.sessions.map(\.id.text) == ["p1", "p2", "p3"])
+            #expect(first.sessions.map(\.active) == [nil, true, false])
+            #expect(first.next == "p3")
+            #expect(second.sessions.map(\.id.text) == ["p4"])
+            #expect(second.next == nil)
+        }
+    }
+
     /// Follows `next` from the first page to the last, failing past 100 pages.
     private static func allPages(
         of store: any SessionStore,

@@ -2,7 +2,7 @@
 ///
 /// - Returns: the first value, or nil when time ran out.
 func poll<Value>(
-    within limit: Duration = .seconds(5),
+    within limit: Duration = .seconds(30),
     pause: Duration = .milliseconds(20),
     _ attempt: () async throws -> Value?
 ) async throws -> Value? {
